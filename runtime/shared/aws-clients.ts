@@ -1,0 +1,25 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+
+// Endpoints come from the SDK's own variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SQS,
+// AWS_ENDPOINT_URL_S3), so the same code talks to AWS in the cluster and to the
+// embedded endpoint locally. Each service creates one client of each and reuses it.
+
+function customS3Endpoint(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+}
+
+export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+  return new S3Client({
+    // S3-compatible servers on 127.0.0.1 have no per-bucket DNS names.
+    forcePathStyle: customS3Endpoint(env),
+    // Flexible checksums would send streamed bodies as aws-chunked, which
+    // S3-compatible servers do not all accept; S3 still checks Content-MD5 where required.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
+
+export function createSqsClient(): SQSClient {
+  return new SQSClient({});
+}

@@ -1,0 +1,137 @@
+// The one place that knows how an API's requests are laid out in the bucket and
+// how a request's status follows from the objects present. The gateway writes
+// payloads and reads statuses, the dequeuer writes statuses and results, and the
+// Pulumi components scope IAM policies and lifecycle rules to these prefixes.
+//
+//   <prefix>/registry/<api>.json                  the API's queue, written at deploy time
+//   <prefix>/apis/<api>/<id>/payload              the request body, deleted once done
+//   <prefix>/apis/<api>/<id>/status/in_progress   empty marker written at pickup
+//   <prefix>/apis/<api>/<id>/result.json          terminal record: completed or failed
+
+/** Days a request's objects are kept; the bucket's lifecycle rule expires them after this. */
+export const RESULT_RETENTION_DAYS = 7;
+
+export type RequestStatus = "in_queue" | "in_progress" | "completed" | "failed";
+
+/** The terminal record stored as `result.json`. */
+export type ResultRecord =
+  | { status: "completed"; timestamp: string; result: unknown }
+  | { status: "failed"; timestamp: string; reason: string };
+
+/** What the objects under a request's prefix say about its status. */
+export type ListedState =
+  | { kind: "terminal" } // result.json exists: read it
+  | { kind: "in_progress" }
+  | { kind: "in_queue" }
+  | { kind: "absent" } // nothing stored under the id
+  | { kind: "partial" }; // leftovers without payload or result: expired or cleaned up
+
+const API_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Checks an API name: a DNS-1123 label, because it names Kubernetes objects too. */
+export function isApiName(name: string): boolean {
+  return API_NAME.test(name);
+}
+
+export class StorageLayout {
+  readonly prefix: string;
+
+  constructor(prefix: string) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(prefix)) {
+      throw new Error(`invalid storage prefix "${prefix}": use letters, digits, '.', '_' or '-', with no slashes`);
+    }
+    this.prefix = prefix;
+  }
+
+  registryKey(api: string): string {
+    return `${this.prefix}/registry/${api}.json`;
+  }
+
+  /** Prefix of every object of one API; IAM policies for its dequeuer are scoped to it. */
+  apiPrefix(api: string): string {
+    return `${this.prefix}/apis/${api}/`;
+  }
+
+  /** Prefix of every object of all APIs; the bucket's expiry rule applies to it. */
+  apisPrefix(): string {
+    return `${this.prefix}/apis/`;
+  }
+
+  requestPrefix(api: string, id: string): string {
+    return `${this.apiPrefix(api)}${id}/`;
+  }
+
+  payloadKey(api: string, id: string): string {
+    return `${this.requestPrefix(api, id)}payload`;
+  }
+
+  inProgressKey(api: string, id: string): string {
+    return `${this.requestPrefix(api, id)}status/in_progress`;
+  }
+
+  resultKey(api: string, id: string): string {
+    return `${this.requestPrefix(api, id)}result.json`;
+  }
+
+  /**
+   * Derives a request's state from the keys listed under its prefix. The result
+   * wins over every marker, so a late or repeated in_progress write can never
+   * move a finished request backwards.
+   */
+  stateFromKeys(api: string, id: string, keys: readonly string[]): ListedState {
+    const present = new Set(keys);
+
+    if (present.has(this.resultKey(api, id))) return { kind: "terminal" };
+    if (present.has(this.inProgressKey(api, id)) && present.has(this.payloadKey(api, id))) return { kind: "in_progress" };
+    if (present.has(this.payloadKey(api, id))) return { kind: "in_queue" };
+    if (present.size === 0) return { kind: "absent" };
+    return { kind: "partial" };
+  }
+}
+
+export function encodeResultRecord(record: ResultRecord): string {
+  return JSON.stringify(record);
+}
+
+/** Parses a stored `result.json`; throws naming the key when it is not a result record. */
+export function decodeResultRecord(text: string, key: string): ResultRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`stored result ${key} is not valid JSON`);
+  }
+
+  const record = parsed as Partial<ResultRecord> & Record<string, unknown>;
+  if (typeof record !== "object" || record === null || typeof record.timestamp !== "string") {
+    throw new Error(`stored result ${key} has no timestamp`);
+  }
+  if (record.status === "completed" && "result" in record) return record as ResultRecord;
+  if (record.status === "failed" && typeof record.reason === "string") return record as ResultRecord;
+  throw new Error(`stored result ${key} has an unknown status ${JSON.stringify(record.status)}`);
+}
+
+/** An API's entry in the registry: how the gateway finds the queue of `POST /<api>`. */
+export interface ApiRegistration {
+  name: string;
+  queueUrl: string;
+  deadLetterQueueUrl?: string;
+}
+
+export function decodeApiRegistration(text: string, key: string): ApiRegistration {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`registry entry ${key} is not valid JSON`);
+  }
+
+  const entry = parsed as Partial<ApiRegistration>;
+  if (typeof entry?.name !== "string" || !isApiName(entry.name)) {
+    throw new Error(`registry entry ${key} has an invalid name`);
+  }
+  if (typeof entry.queueUrl !== "string" || entry.queueUrl === "") {
+    throw new Error(`registry entry ${key} has no queueUrl`);
+  }
+  return { name: entry.name, queueUrl: entry.queueUrl, ...(entry.deadLetterQueueUrl ? { deadLetterQueueUrl: entry.deadLetterQueueUrl } : {}) };
+}
