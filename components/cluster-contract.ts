@@ -1,0 +1,46 @@
+import type * as aws from "@pulumi/aws";
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** A node group as an AsyncApi sees it: enough to check `nodeGroups` and to schedule pods. */
+export interface NodeGroupInfo {
+  readonly name: string;
+  /** Accelerator of the group's instances; such nodes are tainted so only pods that request it land there. */
+  readonly accelerator?: "gpu" | "inf";
+}
+
+/**
+ * What an AsyncApi needs from the cluster it runs on. `Cluster` implements it;
+ * a platform that manages its own cluster can pass any object of this shape.
+ */
+export interface AsyncApiHost {
+  /** Provider for the cluster's Kubernetes API. */
+  readonly kubernetesProvider: k8s.Provider;
+  /** Provider for the account and region of the cluster, its bucket and the APIs' queues. */
+  readonly awsProvider: aws.Provider;
+  /** EKS cluster name, for the pod identity associations of the APIs' service accounts. */
+  readonly clusterName: pulumi.Input<string>;
+  /** AWS region of the cluster, for example `us-west-2`. */
+  readonly region: pulumi.Input<string>;
+  /** Namespace the APIs' workloads run in. */
+  readonly apiNamespace: string;
+  /** Bucket holding payloads, statuses and results. */
+  readonly bucketName: pulumi.Input<string>;
+  readonly bucketArn: pulumi.Input<string>;
+  /** Key prefix of this cluster's objects in the bucket; see `StorageLayout`. */
+  readonly storagePrefix: string;
+  /** Image holding the gateway and the dequeuer. */
+  readonly runtimeImage: pulumi.Input<string>;
+  /** ConfigMap in `apiNamespace` holding `cli.yaml`, mounted at `/cortex/client` in every API container. */
+  readonly clientConfigMapName: string;
+  /** The cluster's node groups, in declaration order. */
+  readonly nodeGroups: readonly NodeGroupInfo[];
+  /** Istio Gateway the APIs' VirtualServices attach to, as `namespace/name`. */
+  readonly istioGateway: string;
+  /** In-cluster DNS name of the async gateway Service, for example `async-gateway.cortex.svc.cluster.local`. */
+  readonly asyncGatewayHost: string;
+  /** IAM role of KEDA's operator; each AsyncApi lets it read its own queue's attributes. */
+  readonly kedaOperatorRoleName: pulumi.Input<string>;
+  /** Project version the runtime image was built from, set as `CORTEX_VERSION` in API containers. */
+  readonly version: string;
+}
