@@ -2,6 +2,15 @@ import type * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
+/** Node label carrying the name of the node group a node belongs to; API pods select groups by it. */
+export const NODE_GROUP_LABEL = "cortex.async/node-group";
+
+/** Taints on accelerator node groups, so that only pods requesting the device are scheduled there. */
+export const ACCELERATOR_TAINTS = {
+  gpu: { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" },
+  inf: { key: "aws.amazon.com/neuron", value: "true", effect: "NoSchedule" },
+} as const;
+
 /** A node group as an AsyncApi sees it: enough to check `nodeGroups` and to schedule pods. */
 export interface NodeGroupInfo {
   readonly name: string;
@@ -39,6 +48,13 @@ export interface AsyncApiHost {
   readonly istioGateway: string;
   /** In-cluster DNS name of the async gateway Service, for example `async-gateway.cortex.svc.cluster.local`. */
   readonly asyncGatewayHost: string;
+  /**
+   * Prefix of the physical names of this cluster's API queues. AsyncApi names its
+   * queues with it, and the gateway's IAM policy allows sending only to queues that carry it.
+   */
+  readonly queueNamePrefix: string;
+  /** KEDA ClusterTriggerAuthentication through which the aws-sqs-queue scaler reads queue attributes. */
+  readonly kedaTriggerAuthentication: string;
   /** IAM role of KEDA's operator; each AsyncApi lets it read its own queue's attributes. */
   readonly kedaOperatorRoleName: pulumi.Input<string>;
   /** Project version the runtime image was built from, set as `CORTEX_VERSION` in API containers. */
