@@ -1,0 +1,67 @@
+import type { StatusResponse } from "./status-response.js";
+
+/** A response from the gateway with a status other than the one the call expects. */
+export class CortexApiError extends Error {
+  override name = "CortexApiError";
+
+  constructor(
+    /** HTTP status code of the gateway's response. */
+    readonly status: number,
+    /** The gateway's error message, or the response text when it sent no JSON message. */
+    readonly gatewayMessage: string,
+    method: string,
+    url: string,
+  ) {
+    super(`${method} ${url} failed with status ${status}: ${gatewayMessage}`);
+  }
+}
+
+/** The gateway could not be reached at all (refused, reset, DNS failure). */
+export class GatewayUnreachableError extends Error {
+  override name = "GatewayUnreachableError";
+
+  constructor(method: string, url: string, cause: unknown) {
+    const reason = describeFetchFailure(cause);
+    super(`${method} ${url} failed: ${reason}; check that the gateway is running at this endpoint`, { cause });
+  }
+}
+
+/** `wait` gave up before the request completed or failed. */
+export class WaitTimeoutError extends Error {
+  override name = "WaitTimeoutError";
+
+  constructor(
+    readonly timeoutMs: number,
+    /** The last status the gateway returned. */
+    readonly last: StatusResponse,
+  ) {
+    super(`request ${last.id} was still ${last.status} after ${timeoutMs / 1000} s`);
+  }
+}
+
+// fetch reports every network failure as TypeError("fetch failed") and puts the
+// system error (ECONNREFUSED and the like) in `cause`.
+function describeFetchFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  if (cause?.message) return cause.message;
+  if (cause?.code) return cause.code;
+  return (error as Error)?.message ?? String(error);
+}
+
+/**
+ * Reads the gateway's message from an error response body: the `message` (or
+ * `error`) field of a JSON body, else the trimmed text, else the status text.
+ */
+export function gatewayMessageFrom(text: string, statusText: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+    if (typeof body?.message === "string" && body.message !== "") return body.message;
+    if (typeof body?.error === "string" && body.error !== "") return body.error;
+  } catch {
+    // Not JSON: use the text itself.
+  }
+
+  const trimmed = text.trim();
+  if (trimmed === "") return statusText || "no message";
+  return trimmed.length > 500 ? `${trimmed.slice(0, 500)}...` : trimmed;
+}
