@@ -1,0 +1,11 @@
+// Physical name prefixes of an API's queues. Both start with the cluster's
+// queue name prefix, which the gateway's IAM policy is scoped to; the AWS
+// provider appends a unique id and `.fifo` to each.
+
+export function queueNamePrefix(clusterPrefix: string, api: string): string {
+  return `${clusterPrefix}${api}-`;
+}
+
+export function deadLetterQueueNamePrefix(clusterPrefix: string, api: string): string {
+  return `${clusterPrefix}${api}-dlq-`;
+}
