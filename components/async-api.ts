@@ -38,7 +38,7 @@ export interface AsyncApiArgs {
    */
   pod: PodArgs;
   /**
-   * How the replica count follows the queue.
+   * Autoscaling: the replica count as a function of the queue's in-flight requests.
    * @default { minReplicas: 1, maxReplicas: 100, targetInFlight: pod.maxConcurrency }
    * @example { minReplicas: 0, maxReplicas: 10 }
    */
@@ -50,12 +50,12 @@ export interface AsyncApiArgs {
    */
   nodeGroups?: string[];
   /**
-   * How an update replaces the running pods.
+   * Update strategy: the pace at which an update replaces running pods.
    * @default { maxSurge: "25%", maxUnavailable: "25%" }
    */
   updateStrategy?: UpdateStrategyArgs;
   /**
-   * How clients reach the API.
+   * Networking: the path at which clients reach the API.
    * @default { endpoint: "/<name>" }
    */
   networking?: NetworkingArgs;

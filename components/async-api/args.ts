@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 // The nested arguments of an AsyncApi. They follow the fields of a Cortex
 // AsyncAPI in camelCase, with Cortex's defaults. Values that are checked when
 // the component is constructed (ports, names, quantities, replica counts) are
-// plain values, because an Output is not known until deploy time; values that
+// plain values, because an Output is not known until deploy time. Values that
 // are only passed on (images, commands, environment values) accept Inputs.
 
 /** An HTTP GET against a container: healthy on any status from 200 to 399. */
@@ -203,15 +203,15 @@ export interface PodArgs {
  */
 export type Duration = number | string;
 
-/** How the replica count follows the queue. */
+/** Autoscaling: the replica count as a function of the queue's in-flight requests. */
 export interface AutoscalingArgs {
   /**
-   * Fewest replicas. 0 lets the API scale to zero while its queue is empty.
+   * Minimum replica count. 0 lets the API scale to zero while its queue is empty.
    * @default 1
    */
   minReplicas?: number;
   /**
-   * Most replicas.
+   * Maximum replica count.
    * @default 100
    */
   maxReplicas?: number;
@@ -268,7 +268,7 @@ export interface AutoscalingArgs {
   fallbackReplicas?: number;
 }
 
-/** How Deployment updates replace pods. */
+/** Update strategy: the pace at which a Deployment update replaces pods. */
 export interface UpdateStrategyArgs {
   /**
    * Pods created above the desired count during an update, as a count or a percentage.
@@ -282,7 +282,7 @@ export interface UpdateStrategyArgs {
   maxUnavailable?: pulumi.Input<string | number>;
 }
 
-/** How clients reach the API. */
+/** Networking: the path at which clients reach the API. */
 export interface NetworkingArgs {
   /**
    * Path under the cluster's gateway at which clients submit requests and read results.

@@ -25,7 +25,7 @@ export interface AsyncApiTransforms {
   virtualService?: Transform<k8s.apiextensions.CustomResourceArgs>;
 }
 
-/** Child resource names, by role; the keys of `AsyncApiTransforms`. */
+/** Child resource name suffixes, keyed like `AsyncApiTransforms`. */
 export const CHILD_ROLES: Record<keyof AsyncApiTransforms, string> = {
   queue: "queue",
   deadLetterQueue: "dead-letter-queue",

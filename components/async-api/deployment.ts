@@ -62,7 +62,7 @@ export function createDeployment(context: BuildContext, queues: DequeuerInputs, 
   const { spec } = context;
   const pod = podSpec(context, queues, serviceAccountName);
 
-  // NOTE: `replicas` is left unset so that KEDA's HPA owns it; a new Deployment
+  // NOTE: `replicas` is left unset so that KEDA's HPA owns it. A new Deployment
   // therefore starts one pod, and `pulumi up` waits for it even when minReplicas is 0.
   return createKubernetesChild(context, "deployment", k8s.apps.v1.Deployment, {
     metadata: apiMetadata(context),

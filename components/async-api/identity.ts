@@ -46,7 +46,7 @@ export function dequeuerPolicy(queueArns: [string, string], bucketArn: string, a
         Resource: [`${bucketArn}/${apiPrefix}*`],
       },
       {
-        // Without ListBucket, S3 answers a GET of a missing key with 403 instead of 404.
+        // Without ListBucket, S3 returns 403 instead of 404 for a GET of a missing key.
         Sid: "ListApiObjects",
         Effect: "Allow",
         Action: ["s3:ListBucket"],

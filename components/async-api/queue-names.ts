@@ -1,5 +1,5 @@
 // Physical name prefixes of an API's queues. Both start with the cluster's
-// queue name prefix, which the gateway's IAM policy is scoped to; the AWS
+// queue name prefix, because the gateway's IAM policy is scoped to it. The AWS
 // provider appends a unique id and `.fifo` to each.
 
 export function queueNamePrefix(clusterPrefix: string, api: string): string {

@@ -4,11 +4,11 @@ import { deadLetterQueueNamePrefix, queueNamePrefix } from "./queue-names.js";
 
 // The API's FIFO queue and its FIFO dead-letter queue.
 //
-// Physical names come from `namePrefix`: with `fifoQueue: true` the AWS
+// Physical names come from `namePrefix`. With `fifoQueue: true` the AWS
 // provider (the Terraform provider behind @pulumi/aws) generates
 // `<prefix><26-character unique id>.fifo` once and keeps it in state, so
-// previews stay stable, and a destroy followed at once by an up gets fresh
-// names while SQS still rejects a deleted name for 60 seconds.
+// previews stay stable. A destroy followed at once by an up gets fresh names,
+// which matters because SQS rejects a deleted queue's name for 60 seconds.
 
 /** SQS's maximum retention, so that a dead-lettered request can still be inspected. */
 const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
@@ -18,7 +18,7 @@ export interface Queues {
   deadLetterQueue: aws.sqs.Queue;
 }
 
-/** The settings both queues share: FIFO, encrypted, with high-throughput FIFO because every request is its own message group. */
+/** Returns the settings both queues share: FIFO and encrypted, with high-throughput FIFO because every request is its own message group. */
 function fifoQueueArgs(namePrefix: string): aws.sqs.QueueArgs {
   return {
     namePrefix,

@@ -13,9 +13,9 @@ export const IN_CLUSTER_INGRESS_AUTHORITY = "ingressgateway-apis.istio-system";
 
 /**
  * Builds the matches of one route. Requests through the ingress Gateway match
- * on the path; requests from sidecars (the `mesh` gateway) also match on the
- * ingress Service's authority, so that this VirtualService, whose host is `*`,
- * never captures a sidecar's calls to other services.
+ * on the path. Requests from sidecars (the `mesh` gateway) also match on the
+ * ingress Service's authority, so this VirtualService, whose host is `*`,
+ * captures no sidecar's calls to other services.
  */
 function matches(istioGateway: string, uri: Record<string, string>) {
   return [

@@ -48,7 +48,7 @@ export function scalingBehavior(autoscaling: AutoscalingSpec) {
   };
 }
 
-/** The ScaledObject's spec for a Deployment named `deploymentName`. */
+/** Builds the ScaledObject's spec for the Deployment named `deploymentName`. */
 export function scaledObjectSpec(context: BuildContext, deploymentName: pulumi.Input<string>, queueUrl: pulumi.Input<string>) {
   const { spec, host } = context;
   const autoscaling = spec.autoscaling;

@@ -34,11 +34,11 @@ export interface ContainerSpec {
   preStop?: PreStopArgs;
   /** Argument path of this container in messages, for example `pod.containers[1]`. */
   path: string;
-  /** As given; whether the container serves is decided in validation. */
+  /** The `serving` argument as given. Validation decides which container serves. */
   serving?: boolean;
 }
 
-/** Autoscaling with durations in seconds; window and tolerances are kept to be checked. */
+/** Autoscaling with durations in seconds. Window and tolerances are kept so that they are checked. */
 export interface AutoscalingSpec {
   minReplicas: number;
   maxReplicas: number;
@@ -80,7 +80,7 @@ export interface SpecArgs {
   queue?: { maxReceiveCount?: number; messageRetentionSeconds?: number; visibilityTimeoutSeconds?: number };
 }
 
-/** Raised by `resolveSpec` for a value it cannot read; the caller turns it into a resource error. */
+/** Callback that throws the error for an invalid argument, given the problem and the fix. */
 export type Fail = (problem: string, fix: string) => never;
 
 function resolveCompute(compute: ComputeArgs | undefined): ComputeSpec {
@@ -135,7 +135,7 @@ function resolveEndpoint(name: string, endpoint: string | undefined): string {
   return `/${trimmed}`;
 }
 
-/** Applies the defaults to an AsyncApi's arguments; `fail` is called for a duration it cannot read. */
+/** Applies the defaults to an AsyncApi's arguments, calling `fail` for a duration it cannot read. */
 export function resolveSpec(name: string, args: SpecArgs, host: AsyncApiHost, fail: Fail): ApiSpec {
   const maxConcurrency = args.pod.maxConcurrency ?? 1;
 
