@@ -29,6 +29,8 @@ export interface CommandLine {
 
 const require = createRequire(import.meta.url);
 
+const LOCAL_POLL_WAIT_SECONDS = 2;
+
 /** Runs a TypeScript entry of this project with Node and the tsx loader, as `npm start` does. */
 export function typeScriptEntry(relativeToRuntime: string): CommandLine {
   const entry = fileURLToPath(new URL(`../../${relativeToRuntime}`, import.meta.url));
@@ -74,6 +76,9 @@ export function dequeuerEnv(
     CORTEX_ADMIN_HOST: "127.0.0.1",
     CORTEX_ADMIN_PORT: String(settings.adminPort),
     CORTEX_PROBES: probesJson(settings.readiness, settings.userPort),
+    // The dequeuer lets its current long poll finish before it exits, so a short poll
+    // keeps Ctrl-C quick. Empty receives cost nothing on the embedded endpoint.
+    CORTEX_POLL_WAIT_SECONDS: String(LOCAL_POLL_WAIT_SECONDS),
   };
   if (registration.deadLetterQueueUrl) env.CORTEX_DEAD_LETTER_QUEUE_URL = registration.deadLetterQueueUrl;
   if (settings.maxProcessingSeconds !== undefined) env.CORTEX_MAX_PROCESSING_SECONDS = String(settings.maxProcessingSeconds);

@@ -65,6 +65,7 @@ test("dequeuer env follows the settings", () => {
   assert.equal(env.CORTEX_ADMIN_PORT, "8890");
   assert.equal(env.CORTEX_MAX_PROCESSING_SECONDS, "60");
   assert.equal(env.CORTEX_PROBES, probesJson(SETTINGS.readiness, 8080));
+  assert.equal(env.CORTEX_POLL_WAIT_SECONDS, "2");
 });
 
 test("dequeuer keeps its own processing limit by default", () => {
