@@ -136,6 +136,28 @@ export function installMocks(project = "cortex", stack = "test"): void {
   );
 }
 
+/** Tells whether a recorded input value is secret: the mocks receive secrets wrapped in a marked object. */
+export function isSecretInput(value: unknown): boolean {
+  return (
+    typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+  );
+}
+
+/** Returns a recorded input value with every secret replaced by `replace(secret value)`. */
+export function replaceSecrets(value: unknown, replace: (secret: unknown) => unknown): any {
+  if (isSecretInput(value)) return replace((value as { value: unknown }).value);
+  if (Array.isArray(value)) return value.map((item) => replaceSecrets(item, replace));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, replaceSecrets(inner, replace)]));
+  }
+  return value;
+}
+
+/** Returns a recorded input value with every secret unwrapped, for assertions on what a secret contains. */
+export function revealed(value: unknown): any {
+  return replaceSecrets(value, (secret) => revealed(secret));
+}
+
 /** Resolves an output's value; mocks run with preview off, so every output resolves. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));

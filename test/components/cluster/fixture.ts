@@ -2,6 +2,8 @@ import type * as pulumi from "@pulumi/pulumi";
 
 import { type RecordedResource, installMocks, recorded, valueOf } from "../support/pulumi-mocks.js";
 
+export { isSecretInput, revealed } from "../support/pulumi-mocks.js";
+
 // Renders Clusters under the Pulumi mocks. Importing this module installs the
 // mocks, so it must come before any import of the component.
 
