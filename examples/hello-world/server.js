@@ -5,9 +5,10 @@ import { createServer } from "node:http";
 
 const port = Number(process.env.CORTEX_PORT ?? 8080);
 
-// The dequeuer runs in the same pod (or, under `cortex dev`, on the same machine)
-// and calls 127.0.0.1, so the server need not be reachable from anywhere else.
-const host = "127.0.0.1";
+// In a pod the dequeuer calls 127.0.0.1, but a kubelet readiness probe set on this
+// container calls the pod's IP, so the default is every interface. `npm start`
+// sets HOST=127.0.0.1 to keep the server private to the machine.
+const host = process.env.HOST || "0.0.0.0";
 
 const server = createServer((request, response) => {
   if (request.method === "GET" && request.url === "/healthz") {

@@ -13,11 +13,11 @@ let base: string;
 before(async () => {
   const port = await findFreePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [SERVER], { env: { ...process.env, CORTEX_PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+  server = spawn(process.execPath, [SERVER], { env: { ...process.env, CORTEX_PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "inherit"] });
 
   // The server prints one JSON line once it listens.
   const [firstLine] = (await once(server.stdout!, "data")) as [Buffer];
-  assert.equal(JSON.parse(firstLine.toString()).port, port);
+  assert.deepEqual(JSON.parse(firstLine.toString()), { msg: "hello-world listening", host: "127.0.0.1", port });
 });
 
 after(() => {
