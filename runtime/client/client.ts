@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { isApiName } from "../shared/storage-layout.js";
 import { CONFIG_FILE_NAME, configDirFromEnv, normalizeEndpoint, readClientConfig, warnOnVersionMismatch } from "./config.js";
-import { CortexApiError, GatewayUnreachableError, WaitTimeoutError, gatewayMessageFrom } from "./errors.js";
+import { CortexApiError, GatewayUnreachableError, WaitTimeoutError, parseGatewayError } from "./errors.js";
 import { encodePayload, type Payload } from "./payload.js";
 import { isTerminal, toStatusResponse, type StatusResponse } from "./status-response.js";
 
@@ -122,7 +122,8 @@ export class CortexClient {
 
     if (response.status !== 200) {
       const text = await response.text().catch(() => "");
-      throw new CortexApiError(response.status, gatewayMessageFrom(text, response.statusText), method, url);
+      const error = parseGatewayError(text, response.statusText);
+      throw new CortexApiError(response.status, error.message, error.code, method, url);
     }
     return response;
   }

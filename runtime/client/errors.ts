@@ -9,6 +9,8 @@ export class CortexApiError extends Error {
     readonly status: number,
     /** The gateway's error message, or the response text when it sent no JSON message. */
     readonly gatewayMessage: string,
+    /** The gateway's error code, such as `request_expired`, when the body had one. */
+    readonly code: string | undefined,
     method: string,
     url: string,
   ) {
@@ -49,19 +51,21 @@ function describeFetchFailure(error: unknown): string {
 }
 
 /**
- * Reads the gateway's message from an error response body: the `message` (or
- * `error`) field of a JSON body, else the trimmed text, else the status text.
+ * Reads the gateway's error from a response body. The gateway sends
+ * `{"error": "<code>", "message": "..."}`. For any other body the message is the
+ * trimmed text, or the status text when the body is empty.
  */
-export function gatewayMessageFrom(text: string, statusText: string): string {
+export function parseGatewayError(text: string, statusText: string): { message: string; code?: string } {
   try {
     const body = JSON.parse(text) as { message?: unknown; error?: unknown };
-    if (typeof body?.message === "string" && body.message !== "") return body.message;
-    if (typeof body?.error === "string" && body.error !== "") return body.error;
+    const code = typeof body?.error === "string" && body.error !== "" ? body.error : undefined;
+    if (typeof body?.message === "string" && body.message !== "") return { message: body.message, ...(code ? { code } : {}) };
+    if (code) return { message: code, code };
   } catch {
     // Not JSON: use the text itself.
   }
 
   const trimmed = text.trim();
-  if (trimmed === "") return statusText || "no message";
-  return trimmed.length > 500 ? `${trimmed.slice(0, 500)}...` : trimmed;
+  if (trimmed === "") return { message: statusText || "no message" };
+  return { message: trimmed.length > 500 ? `${trimmed.slice(0, 500)}...` : trimmed };
 }

@@ -19,7 +19,7 @@ export interface LocalStack {
  * the Pulumi components create on AWS: the bucket, the API's queues and its registry entry.
  */
 export async function startLocalStack(dataDir: string, bucket: string, layout: StorageLayout, api: string): Promise<LocalStack> {
-  // The SDK's notice that future releases need Node 22 says nothing about local runs.
+  // The SDK's notice that future releases need Node 22 is irrelevant to local runs.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const endpoint = await startEmbeddedEndpoint({ dataDir });
 

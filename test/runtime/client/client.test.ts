@@ -102,11 +102,12 @@ test("invalid API name is rejected before sending", async () => {
 });
 
 test("gateway JSON error becomes CortexApiError", async () => {
-  gateway.handle(() => json(404, { statusCode: 404, error: "Not Found", message: "API nope not found" }));
+  gateway.handle(() => json(404, { error: "api_not_found", message: "API nope not found" }));
 
   await assert.rejects(client.submit("nope", {}), (error: Error) => {
     assert.ok(error instanceof CortexApiError);
     assert.equal(error.status, 404);
+    assert.equal(error.code, "api_not_found");
     assert.equal(error.gatewayMessage, "API nope not found");
     assert.equal(error.message, `POST ${gateway.endpoint}/nope failed with status 404: API nope not found`);
     return true;
@@ -120,6 +121,7 @@ test("gateway text error keeps the text", async () => {
     assert.ok(error instanceof CortexApiError);
     assert.equal(error.status, 503);
     assert.equal(error.gatewayMessage, "upstream unavailable");
+    assert.equal(error.code, undefined);
     return true;
   });
 });
