@@ -50,6 +50,8 @@ const FLAGS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
+const REPEATED_SIGNAL_MIN_MS = 1000;
+
 /** SQS limits a message's invisibility to 12 hours, and the dequeuer needs one visibility window on top. */
 const MAX_PROCESSING_SECONDS = 43_200 - 30;
 
@@ -129,7 +131,17 @@ export async function devCommand(argv: string[], io: CliIo): Promise<number> {
 
   const stop = new AbortController();
   const kill = new AbortController();
-  const onSignal = () => (stop.signal.aborted ? kill.abort() : stop.abort());
+  let firstSignalAt = 0;
+  const onSignal = () => {
+    if (!stop.signal.aborted) {
+      firstSignalAt = Date.now();
+      stop.abort();
+      return;
+    }
+    // Wrappers such as tsx relay the terminal's SIGINT, which then arrives twice
+    // at once, so only a repeat after a second counts as a second Ctrl-C.
+    if (Date.now() - firstSignalAt >= REPEATED_SIGNAL_MIN_MS) kill.abort();
+  };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {

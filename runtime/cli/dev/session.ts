@@ -57,6 +57,12 @@ export async function runDev(options: DevOptions, io: DevIo, signals: StopSignal
   if (options.adminPort !== undefined) await assertPortFree(options.adminPort, "--admin-port");
   const adminPort = options.adminPort ?? (await findFreePort());
 
+  // When the reader of the output goes away (`cortex dev | head`, a closed terminal),
+  // writes fail with EPIPE. Ignoring that keeps the shutdown below running.
+  const ignoreWriteError = () => {};
+  io.stdout.on("error", ignoreWriteError);
+  io.stderr.on("error", ignoreWriteError);
+
   const session = new DevSession(options, adminPort, io, signals);
   try {
     return await session.run();
