@@ -199,7 +199,12 @@ class DevSession {
       ]);
     } catch (error) {
       if (this.signals.stop.aborted) return 0;
-      this.logger.error({ err: error }, `startup failed: ${(error as Error).message}`);
+      // The dequeuer reports healthy only once the user's server passes its readiness check.
+      const readiness = this.options.readiness.kind === "http" ? `GET ${this.options.readiness.path} returns 200` : "it accepts connections";
+      this.logger.error(
+        { err: error },
+        `startup failed: ${(error as Error).message}. Check that your server listens on port ${this.options.userPort} (CORTEX_PORT) and that ${readiness}`,
+      );
       return 1;
     } finally {
       this.signals.stop.removeEventListener("abort", stop);
