@@ -129,7 +129,7 @@ export class AsyncApi extends pulumi.ComponentResource {
     validateSpec(spec, args.cluster, fail);
     for (const path of spec.ignoredAutoscalingArgs) {
       pulumi.log.warn(
-        `\`${path}\` has no effect, because KEDA and the HPA cannot express it. Remove it; docs/async-api.md describes how autoscaling is mapped.`,
+        `\`${path}\` has no effect, because KEDA and the HPA cannot express it. Remove it, and see docs/async-api.md for how autoscaling is mapped.`,
         this,
       );
     }
