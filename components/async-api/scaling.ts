@@ -34,16 +34,21 @@ export interface Scaling {
   kedaPolicy: aws.iam.RolePolicy;
 }
 
+/** Converts a factor's change to an HPA Percent policy value, which must be at least 1. */
+function percent(change: number): number {
+  return Math.max(1, Math.round(change * 100));
+}
+
 /** Maps Cortex's scaling factors and periods to the HPA's `behavior`. */
 export function scalingBehavior(autoscaling: AutoscalingSpec) {
   return {
     scaleUp: {
       stabilizationWindowSeconds: autoscaling.upscaleStabilizationSeconds,
-      policies: [{ type: "Percent", value: Math.round((autoscaling.maxUpscaleFactor - 1) * 100), periodSeconds: POLICY_PERIOD_SECONDS }],
+      policies: [{ type: "Percent", value: percent(autoscaling.maxUpscaleFactor - 1), periodSeconds: POLICY_PERIOD_SECONDS }],
     },
     scaleDown: {
       stabilizationWindowSeconds: autoscaling.downscaleStabilizationSeconds,
-      policies: [{ type: "Percent", value: Math.round((1 - autoscaling.maxDownscaleFactor) * 100), periodSeconds: POLICY_PERIOD_SECONDS }],
+      policies: [{ type: "Percent", value: percent(1 - autoscaling.maxDownscaleFactor), periodSeconds: POLICY_PERIOD_SECONDS }],
     },
   };
 }
