@@ -20,6 +20,10 @@ export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
   });
 }
 
-export function createSqsClient(): SQSClient {
-  return new SQSClient({});
+export function createSqsClient(env: NodeJS.ProcessEnv = process.env): SQSClient {
+  // The SDK sends each call to the host of its QueueUrl by default. The embedded
+  // endpoint returns queue URLs such as http://sqs.us-east-1.127.0.0.1:<port>/...,
+  // which are not valid URLs, and the SDK would print a warning on every call.
+  const customEndpoint = Boolean(env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL);
+  return new SQSClient(customEndpoint ? { useQueueUrlAsEndpoint: false } : {});
 }
