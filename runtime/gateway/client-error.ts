@@ -1,0 +1,34 @@
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
+import type { ConnectionError, FastifyInstance } from "fastify";
+import { GatewayError } from "./errors.js";
+import { MAX_HEADER_BYTES } from "./limits.js";
+
+/**
+ * Replies to a request that Node's HTTP parser rejected before fastify saw it,
+ * in the same JSON shape as every other error, then closes the connection.
+ * Oversized headers get 431 and headers that arrive too slowly 408.
+ */
+export function replyToClientError(this: FastifyInstance, error: ConnectionError, socket: Socket): void {
+  // A reset or destroyed socket cannot carry a reply.
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+
+  const reply = gatewayErrorFor(error);
+  // The error's rawPacket repeats the client's bytes, so only its code is logged.
+  this.log.info({ code: reply.code, statusCode: reply.statusCode, parserError: error.code }, "request rejected by the HTTP parser");
+
+  const body = JSON.stringify({ error: reply.code, message: reply.message });
+  const head = [
+    `HTTP/1.1 ${reply.statusCode} ${STATUS_CODES[reply.statusCode]}`,
+    "content-type: application/json; charset=utf-8",
+    `content-length: ${Buffer.byteLength(body)}`,
+    "connection: close",
+  ];
+  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
+}
+
+function gatewayErrorFor(error: ConnectionError): GatewayError {
+  if (error.code === "HPE_HEADER_OVERFLOW") return new GatewayError("headers_too_large", { limitBytes: MAX_HEADER_BYTES });
+  if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") return new GatewayError("request_timeout", {});
+  return new GatewayError("bad_request", { detail: `malformed HTTP request (${error.code ?? error.message}): check the client` });
+}
