@@ -13,6 +13,7 @@ import {
   DEFAULT_AVAILABILITY_ZONE_COUNT,
   DEFAULT_KUBERNETES_VERSION,
   DEFAULT_VPC_CIDR_BLOCK,
+  type ResolvedNodeGroup,
   resolveGateway,
   resolveNodeGroup,
 } from "./cluster/defaults.js";
@@ -87,7 +88,8 @@ export interface ClusterArgs {
    */
   existingCluster?: ExistingClusterArgs;
   /**
-   * IAM roles or users given cluster admin through EKS access entries.
+   * IAM roles or users given cluster admin through EKS access entries, on a cluster this
+   * component creates.
    * @default the IAM role or user running `pulumi up`
    * @example ["arn:aws:iam::123456789012:role/platform-admin"]
    */
@@ -213,7 +215,7 @@ export class Cluster extends pulumi.ComponentResource implements AsyncApiHost {
 
     const storage = createStorage(scope, layout);
     const image = args.runtimeImage === undefined ? createRuntimeImage(scope, CORTEX_VERSION) : undefined;
-    const runtimeImage = pulumi.output(args.runtimeImage ?? image!.ref);
+    const runtimeImage = image ? image.ref : pulumi.output(args.runtimeImage as pulumi.Input<string>);
     const namespace = createApiNamespace(kubernetesScope, apiNamespace, {
       endpoint: CHAINING_BASE_URL,
       cluster: name,
@@ -300,7 +302,7 @@ function createOrLookUpEks(
   scope: ClusterScope,
   args: ClusterArgs,
   kubernetesVersion: string,
-  nodeGroups: ReturnType<typeof resolveNodeGroup>[],
+  nodeGroups: ResolvedNodeGroup[],
 ): { eks: EksCluster; network?: NetworkResources; eksResources?: EksResources } {
   if (args.existingCluster) return { eks: lookupEksCluster(scope, args.existingCluster.name) };
 

@@ -8,7 +8,8 @@ import { type KubernetesScope, createKubernetesChild } from "./scope.js";
 // KEDA from its Helm chart. Its operator reads the APIs' queue lengths with
 // its own Pod Identity role (identityOwner: keda). Each AsyncApi attaches a
 // policy for its own queue to that role, so the cluster grants it nothing itself.
-// https://keda.sh/docs/2.18/authentication-providers/aws/
+// The podIdentity fields used here are documented for KEDA 2.13 and 2.15:
+// https://keda.sh/docs/2.15/authentication-providers/aws/
 
 export const KEDA_CHART_VERSION = "2.18.1";
 export const KEDA_CHART_REPOSITORY = "https://kedacore.github.io/charts";

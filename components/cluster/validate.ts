@@ -52,7 +52,16 @@ function checkRegion(resource: pulumi.Resource, region: string): void {
   );
 }
 
-const NEW_CLUSTER_ARGS = ["nodeGroups", "kubernetesVersion", "vpcCidrBlock", "availabilityZoneCount", "vpcId", "publicSubnetIds", "privateSubnetIds"] as const;
+const NEW_CLUSTER_ARGS = [
+  "nodeGroups",
+  "kubernetesVersion",
+  "vpcCidrBlock",
+  "availabilityZoneCount",
+  "vpcId",
+  "publicSubnetIds",
+  "privateSubnetIds",
+  "adminPrincipalArns",
+] as const;
 
 function checkExistingClusterConflicts(resource: pulumi.Resource, args: ClusterArgs): void {
   if (args.existingCluster === undefined) return;

@@ -78,6 +78,12 @@ const cases: Array<{ name: string; clusterName?: string; args: Record<string, un
       "`existingCluster` cannot be combined with `nodeGroups`, `vpcId`, which only apply to a cluster this component creates. Remove them, or remove `existingCluster` to create a new cluster.",
   },
   {
+    name: "existing cluster with admin principals",
+    args: { existingCluster: { name: "shared" }, adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"] },
+    message:
+      "`existingCluster` cannot be combined with `adminPrincipalArns`, which only apply to a cluster this component creates. Remove them, or remove `existingCluster` to create a new cluster.",
+  },
+  {
     name: "no node groups for a new cluster",
     args: { nodeGroups: [] },
     message: "`nodeGroups` is empty, so the new cluster would have no nodes. Add at least one node group, or set `existingCluster` to install on a cluster that has nodes.",
