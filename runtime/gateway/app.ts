@@ -17,7 +17,7 @@ export interface GatewayOptions {
   config: GatewayConfig;
   s3: S3Client;
   sqs: SQSClient;
-  /** A pino logger; request lines are its children. */
+  /** A pino logger. Each request logs through a child of it. */
   logger: FastifyBaseLogger;
   /** Clock in Unix milliseconds, for the registry cache and the expiry of old request ids. @default Date.now */
   now?: () => number;
@@ -41,6 +41,10 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     connectionTimeout: CONNECTION_IDLE_MS,
     routerOptions: { maxParamLength: MAX_PARAM_CHARS },
     clientErrorHandler: replyToClientError,
+    // The onRequest hook replies 503 while closing, in the same JSON shape as every other error.
+    return503OnClosing: false,
+    // Raised by the router for bad percent-encoding or a path segment above MAX_PARAM_CHARS.
+    frameworkErrors: (_error, request, reply) => sendError(request, reply, new GatewayError("invalid_url", { url: request.url })),
   });
 
   const registry = new ApiRegistry({ s3, bucket: config.bucket, layout: config.layout, cacheSeconds: config.registryCacheSeconds, now });
@@ -50,11 +54,23 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_request, _payload, done) => done(null));
 
+  // Requests that arrive on an open connection after close() started, such as
+  // pipelined ones, are turned away while in-flight requests finish.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+
   app.addHook("onRequest", async (request, reply) => {
     const api = (request.params as { api?: string } | undefined)?.api;
     if (api !== undefined) {
       request.log = request.log.child({ api: api.slice(0, MAX_PARAM_CHARS) });
       reply.log = request.log;
+    }
+
+    if (closing) {
+      reply.header("connection", "close");
+      return sendError(request, reply, new GatewayError("shutting_down", {}));
     }
   });
   app.addHook("onResponse", async (request, reply) => {

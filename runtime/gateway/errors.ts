@@ -15,6 +15,10 @@ const ERRORS = {
     400,
     (p: { id: string }) => `invalid request id ${quote(p.id)}: use the id returned when the request was submitted`,
   ),
+  invalid_url: define(
+    400,
+    (p: { url: string }) => `invalid URL path ${quote(p.url)}: use POST /<api> or GET /<api>/<id>, with valid percent-encoding`,
+  ),
   client_aborted: define(400, () => "the connection closed before the request body was complete: nothing was queued"),
   api_not_found: define(404, (p: { api: string }) => `API ${quote(p.api)} not found: check the name or deploy the API`),
   request_not_found: define(404, (p: { api: string; id: string }) => `request ${p.id} of API ${quote(p.api)} not found`),
@@ -57,6 +61,7 @@ const ERRORS = {
     (p: { api: string; id: string }) => `the stored result of request ${p.id} of API ${quote(p.api)} is invalid`,
   ),
   storage_unavailable: define(503, () => "storage is unavailable: retry later"),
+  shutting_down: define(503, () => "the gateway is shutting down: retry the request"),
   queue_unavailable: define(
     503,
     (p: { api: string }) => `the queue of API ${quote(p.api)} is unavailable, so the request was not accepted: retry later`,

@@ -146,6 +146,24 @@ test("unknown paths answer 404 JSON", async () => {
   }
 });
 
+test("undecodable paths answer 400 naming them", async () => {
+  const requests = [
+    { method: "POST" as const, url: "/%zz" },
+    { method: "GET" as const, url: "/hello/%zz" },
+    { method: "GET" as const, url: `/hello/${"a".repeat(1001)}` },
+  ];
+
+  for (const { method, url } of requests) {
+    const response = await app.inject({ method, url });
+
+    assert.equal(response.statusCode, 400, `${method} ${url}`);
+    assert.equal(errorOf(response.body).error, "invalid_url");
+    // Values above 100 characters are cut, so only the opening quote and the first 100 are compared.
+    const quotedStart = JSON.stringify(url.slice(0, 100)).slice(0, -1);
+    assert.ok(errorOf(response.body).message.startsWith(`invalid URL path ${quotedStart}`), errorOf(response.body).message);
+  }
+});
+
 test("declared length above the limit answers 413 without AWS", async () => {
   const response = await app.inject({
     method: "POST",
