@@ -7,6 +7,13 @@ import { ConfigError, parseGatewayConfig, type GatewayConfig } from "./config.js
 // SQS client, listen, and on SIGTERM or SIGINT stop accepting connections, let
 // in-flight requests finish and exit 0. A second signal ends the process at once.
 
+/**
+ * Timeouts of every S3 and SQS call, in milliseconds. Without them the SDK waits
+ * forever on a hung connection, and so would the request behind it. The socket
+ * timeout counts inactivity, so a long part upload is not cut while bytes flow.
+ */
+const AWS_TIMEOUTS = { connectionTimeout: 5_000, socketTimeout: 60_000 };
+
 const logger = pino({ base: { service: "gateway" } });
 
 let config: GatewayConfig;
@@ -19,8 +26,8 @@ try {
 }
 logger.level = config.logLevel;
 
-const s3 = createS3Client();
-const sqs = createSqsClient();
+const s3 = createS3Client(process.env, { requestHandler: AWS_TIMEOUTS });
+const sqs = createSqsClient(process.env, { requestHandler: AWS_TIMEOUTS });
 
 try {
   await s3.config.region();

@@ -6,6 +6,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 // part goes up in a single PutObject. A larger one becomes a multipart upload with
 // at most QUEUE_SIZE parts in flight, so one upload buffers about
 // (QUEUE_SIZE + 1) x MAX_PART_BYTES whatever the body's size.
+// NOTE: concurrent uploads are not capped, so memory grows with each large upload in flight.
 
 /** Size of one multipart part. S3 requires at least 5 MiB for every part but the last. */
 export const MAX_PART_BYTES = 8 * 1024 * 1024;

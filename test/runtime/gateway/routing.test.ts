@@ -2,11 +2,8 @@ import assert from "node:assert/strict";
 import { createServer, type AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { buildGateway } from "../../../runtime/gateway/app.js";
 import { newRequestId } from "../../../runtime/shared/request-id.js";
-import { StorageLayout } from "../../../runtime/shared/storage-layout.js";
-import { localS3Client, localSqsClient } from "./support/gateway-fixture.js";
-import { LogRecorder } from "./support/log-recorder.js";
+import { buildInjectGateway, type InjectGateway } from "./support/gateway-fixture.js";
 
 // These requests go through inject(), and the AWS clients point at a closed port
 // on 127.0.0.1. A route that replies before any AWS call passes, and a route that
@@ -16,9 +13,8 @@ import { LogRecorder } from "./support/log-recorder.js";
 
 const LIMIT_BYTES = 1024;
 
+let gateway: InjectGateway;
 let app: FastifyInstance;
-let logs: LogRecorder;
-let closeClients: () => void;
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -30,34 +26,12 @@ async function closedPort(): Promise<number> {
 
 before(async () => {
   const unreachable = `http://127.0.0.1:${await closedPort()}`;
-  const s3 = localS3Client({ s3Endpoint: unreachable }, 1);
-  const sqs = localSqsClient({ sqsEndpoint: unreachable }, 1);
-  closeClients = () => {
-    s3.destroy();
-    sqs.destroy();
-  };
-  logs = new LogRecorder();
-
-  app = buildGateway({
-    config: {
-      bucket: "cortex-test",
-      layout: new StorageLayout("cortex"),
-      host: "127.0.0.1",
-      port: 0,
-      maxPayloadBytes: LIMIT_BYTES,
-      registryCacheSeconds: 5,
-      logLevel: "info",
-    },
-    s3,
-    sqs,
-    logger: logs.logger,
-  });
-  await app.ready();
+  gateway = await buildInjectGateway(unreachable, { maxAttempts: 1 }, { maxPayloadBytes: LIMIT_BYTES });
+  app = gateway.app;
 });
 
 after(async () => {
-  await app.close();
-  closeClients();
+  await gateway.close();
 });
 
 function errorOf(body: string): { error: string; message: string } {
@@ -203,7 +177,7 @@ test("storage outage answers 503 and logs the error", async () => {
     assert.deepEqual(errorOf(response.body), { error: "storage_unavailable", message: "storage is unavailable: retry later" });
   }
 
-  const logged = await logs.waitFor((line) => line.msg === "request failed" && line.api === "outage");
+  const logged = await gateway.logs.waitFor((line) => line.msg === "request failed" && line.api === "outage");
   assert.equal(logged.code, "storage_unavailable");
   assert.match(String((logged.err as { message?: string }).message), /ECONNREFUSED/);
 });

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
+import { ListObjectsV2Command, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message, type SQSClientConfig } from "@aws-sdk/client-sqs";
 import type { FastifyInstance } from "fastify";
 import { buildGateway } from "../../../../runtime/gateway/app.js";
 import type { GatewayConfig } from "../../../../runtime/gateway/config.js";
@@ -79,16 +79,7 @@ export async function startGateway(
   overrides: Partial<GatewayConfig> = {},
   now?: () => number,
 ): Promise<RunningGateway> {
-  const config: GatewayConfig = {
-    bucket: BUCKET,
-    layout: aws.layout,
-    host: "127.0.0.1",
-    port: 0,
-    maxPayloadBytes: 64 * 1024 * 1024,
-    registryCacheSeconds: 5,
-    logLevel: "info",
-    ...overrides,
-  };
+  const config = testConfig(overrides);
   const logs = new LogRecorder(config.logLevel);
   const commands: string[] = [];
   const s3 = recordCommands(localS3Client(aws.endpoint), commands);
@@ -111,7 +102,50 @@ export async function startGateway(
   };
 }
 
-export function localS3Client(endpoint: { s3Endpoint: string }, maxAttempts?: number): S3Client {
+/** Gateway settings for tests: bucket BUCKET, prefix "cortex", a 64 MiB payload limit and a 5 s registry cache. */
+export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
+  return {
+    bucket: BUCKET,
+    layout: new StorageLayout("cortex"),
+    host: "127.0.0.1",
+    port: 0,
+    maxPayloadBytes: 64 * 1024 * 1024,
+    registryCacheSeconds: 5,
+    logLevel: "info",
+    ...overrides,
+  };
+}
+
+/** A gateway that is ready for inject() but not listening, with both clients aimed at `endpoint`. */
+export interface InjectGateway {
+  app: FastifyInstance;
+  logs: LogRecorder;
+  close(): Promise<void>;
+}
+
+export async function buildInjectGateway(
+  endpoint: string,
+  clientConfig: S3ClientConfig & SQSClientConfig,
+  overrides: Partial<GatewayConfig> = {},
+): Promise<InjectGateway> {
+  const s3 = localS3Client({ s3Endpoint: endpoint }, clientConfig);
+  const sqs = localSqsClient({ sqsEndpoint: endpoint }, clientConfig);
+  const logs = new LogRecorder();
+  const app = buildGateway({ config: testConfig(overrides), s3, sqs, logger: logs.logger });
+  await app.ready();
+
+  return {
+    app,
+    logs,
+    close: async () => {
+      await app.close();
+      s3.destroy();
+      sqs.destroy();
+    },
+  };
+}
+
+export function localS3Client(endpoint: { s3Endpoint: string }, config: S3ClientConfig = {}): S3Client {
   return new S3Client({
     region: LOCAL_REGION,
     endpoint: endpoint.s3Endpoint,
@@ -119,16 +153,16 @@ export function localS3Client(endpoint: { s3Endpoint: string }, maxAttempts?: nu
     forcePathStyle: true,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    ...(maxAttempts ? { maxAttempts } : {}),
+    ...config,
   });
 }
 
-export function localSqsClient(endpoint: { sqsEndpoint: string }, maxAttempts?: number): SQSClient {
+export function localSqsClient(endpoint: { sqsEndpoint: string }, config: SQSClientConfig = {}): SQSClient {
   return new SQSClient({
     region: LOCAL_REGION,
     endpoint: endpoint.sqsEndpoint,
     credentials: LOCAL_CREDENTIALS,
-    ...(maxAttempts ? { maxAttempts } : {}),
+    ...config,
   });
 }
 
