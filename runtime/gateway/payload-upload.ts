@@ -18,7 +18,10 @@ const QUEUE_SIZE = 2;
 
 /** A body that must not be kept. Nothing was stored, though parts of an aborted multipart upload may remain. */
 export abstract class RejectedBodyError extends Error {
-  /** The error of a failed AbortMultipartUpload. S3 then keeps the uploaded parts until a lifecycle rule removes them. */
+  /**
+   * The S3 error that the upload reported in place of this one, usually from a failed
+   * AbortMultipartUpload. S3 then keeps the uploaded parts until a lifecycle rule removes them.
+   */
   cleanupError?: unknown;
 }
 
