@@ -5,24 +5,10 @@ import { apiMetadata, createKubernetesChild, type BuildContext } from "./childre
 // gateway, rewriting the endpoint to `/<name>`: the gateway routes by the first
 // path segment only, so a custom endpoint still reaches this API's queue.
 
-/**
- * Authority prefix of the ingress gateway's in-cluster Service. APIs chain by
- * calling `http://ingressgateway-apis.istio-system.svc.cluster.local/<api>`.
- */
-export const IN_CLUSTER_INGRESS_AUTHORITY = "ingressgateway-apis.istio-system";
-
-/**
- * Builds the matches of one route. Requests through the ingress Gateway match
- * on the path. Requests from sidecars (the `mesh` gateway) also match on the
- * ingress Service's authority, so this VirtualService, whose host is `*`,
- * captures no sidecar's calls to other services.
- */
-function matches(istioGateway: string, uri: Record<string, string>) {
-  return [
-    { uri, gateways: [istioGateway] },
-    { uri, gateways: ["mesh"], authority: { prefix: IN_CLUSTER_INGRESS_AUTHORITY } },
-  ];
-}
+// The VirtualService binds to the ingress Gateway only. APIs chain by calling
+// the ingress gateway's Service (`ingressgateway-apis.istio-system`), whose pods
+// apply these routes, so no `mesh` binding is needed; istiod also rejects the
+// host `*` on a VirtualService bound to `mesh`.
 
 export function virtualServiceSpec(context: BuildContext) {
   const { spec, host } = context;
@@ -31,18 +17,18 @@ export function virtualServiceSpec(context: BuildContext) {
 
   return {
     hosts: ["*"],
-    gateways: [host.istioGateway, "mesh"],
+    gateways: [host.istioGateway],
     http: [
       {
         name: `${spec.name}-submit`,
-        match: matches(host.istioGateway, { exact: spec.endpoint }),
+        match: [{ uri: { exact: spec.endpoint } }],
         rewrite: { uri: `/${spec.name}` },
         route: [destination],
       },
       {
         name: `${spec.name}-requests`,
         // Istio replaces the matched prefix only, so `<endpoint>/<id>` becomes `/<name>/<id>`.
-        match: matches(host.istioGateway, { prefix: `${spec.endpoint}/` }),
+        match: [{ uri: { prefix: `${spec.endpoint}/` } }],
         rewrite: { uri: `/${spec.name}/` },
         route: [destination],
       },

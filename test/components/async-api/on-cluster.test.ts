@@ -48,7 +48,7 @@ test("hello-world runs on a Cluster", async () => {
   assert.equal(pod.tolerations.length, 1);
 
   const virtualService = single(resources, "kubernetes:networking.istio.io/v1beta1:VirtualService", "hello-world-virtual-service").inputs;
-  assert.deepEqual(virtualService.spec.gateways, [cluster.istioGateway, "mesh"]);
+  assert.deepEqual(virtualService.spec.gateways, [cluster.istioGateway]);
   assert.equal(virtualService.spec.http[0].route[0].destination.host, cluster.asyncGatewayHost);
 
   const queue = single(resources, "aws:sqs/queue:Queue", "hello-world-queue").inputs;
