@@ -1,7 +1,7 @@
 import type { AsyncApiHost, NodeGroupInfo } from "../cluster-contract.js";
 import { formatList, formatValue } from "../errors.js";
 import { fifoQueueNamePrefixProblem } from "../naming.js";
-import { RESULT_RETENTION_DAYS, isApiName } from "../../runtime/shared/storage-layout.js";
+import { RESERVED_API_NAMES, RESULT_RETENTION_DAYS, isApiName } from "../../runtime/shared/storage-layout.js";
 import type { ProbeArgs } from "./args.js";
 import { deadLetterQueueNamePrefix } from "./queue-names.js";
 import { probesTargetPort, type ApiSpec, type ContainerSpec, type Fail } from "./spec.js";
@@ -23,7 +23,9 @@ function isWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGE
 }
 
 function checkName(spec: ApiSpec, host: AsyncApiHost, fail: Fail): void {
-  if (!isApiName(spec.name)) {
+  if (RESERVED_API_NAMES.includes(spec.name)) {
+    fail(`API name ${formatValue(spec.name)} is reserved for the gateway's own routes`, "Choose another name");
+  } else if (!isApiName(spec.name)) {
     fail(
       `API name ${formatValue(spec.name)} is not a DNS label`,
       "Use lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most 63 characters",

@@ -28,9 +28,12 @@ export type ListedState =
 
 const API_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-/** Checks an API name: a DNS-1123 label, because it names Kubernetes objects too. */
+/** Names the gateway serves itself (`GET /healthz`), so no API may take them. */
+export const RESERVED_API_NAMES: readonly string[] = ["healthz"];
+
+/** Checks an API name: a DNS-1123 label, because it names Kubernetes objects too, and not reserved. */
 export function isApiName(name: string): boolean {
-  return API_NAME.test(name);
+  return API_NAME.test(name) && !RESERVED_API_NAMES.includes(name);
 }
 
 export class StorageLayout {

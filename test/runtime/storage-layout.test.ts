@@ -60,7 +60,7 @@ test("decodeResultRecord names the key of a bad record", () => {
 
 test("api names are DNS-1123 labels", () => {
   for (const name of ["hello-world", "a", "api2"]) assert.equal(isApiName(name), true, name);
-  for (const name of ["", "Hello", "-a", "a-", "a_b", "a.b", "a".repeat(64), ".."]) assert.equal(isApiName(name), false, name);
+  for (const name of ["", "Hello", "-a", "a-", "a_b", "a.b", "a".repeat(64), "..", "healthz"]) assert.equal(isApiName(name), false, name);
 });
 
 test("registry entries are checked", () => {

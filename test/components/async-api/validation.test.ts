@@ -37,6 +37,10 @@ test("rejects an API name that is no DNS label", () => {
   );
 });
 
+test("rejects the reserved name healthz", () => {
+  assertRejected("healthz", args(), `API name "healthz" is reserved for the gateway's own routes. Choose another name.`);
+});
+
 test("rejects a name too long for queue names", () => {
   const name = `a${"b".repeat(40)}`;
   assertRejected(
