@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { buildApp } from "fauxqs";
 import S3rver from "s3rver";
+import { makePutObjectAtomic } from "./s3rver-atomic-put.js";
 
 // The local stand-in for AWS: fauxqs serves the SQS API and s3rver the S3 API,
 // both bound to 127.0.0.1 only. s3rver keeps objects on disk, so a large
@@ -37,6 +38,7 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions): P
   const sqsPort = (sqs.server.address() as AddressInfo).port;
 
   const s3 = new S3rver({ address: "127.0.0.1", port: options.s3Port ?? 0, silent: true, directory: options.dataDir });
+  makePutObjectAtomic(s3.store);
   let s3Port: number;
   try {
     s3Port = (await s3.run()).port;
