@@ -5,6 +5,8 @@ import { TextDecoder } from "node:util";
 // names what was wrong, so the client can read it back from the result.
 
 /** Largest response body read from the user's container before the request fails. */
+// NOTE: the body is buffered, decoded and parsed whole, so a response near this
+// limit takes several times its size in memory, far above the sidecar's 100 MiB request.
 export const MAX_RESPONSE_BYTES = 100 * 1024 * 1024;
 
 /** Bytes of a non-2xx response body quoted in the failure reason. */

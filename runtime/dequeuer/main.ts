@@ -21,18 +21,16 @@ const logger = pino({ level: config.logLevel }).child({ service: "dequeuer", api
 const sqs = createSqsClient();
 const s3 = createS3Client();
 
-let dequeuer: Dequeuer;
-try {
-  dequeuer = await startDequeuer({ config, sqs, s3, logger });
-} catch (error) {
-  logger.fatal({ err: error }, "starting the dequeuer failed");
-  process.exit(1);
-}
-
+let dequeuer: Dequeuer | undefined;
 let signals = 0;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     signals += 1;
+    if (!dequeuer) {
+      // Still starting: nothing has been received, so there is nothing to finish.
+      logger.info({ signal }, "stopped before the dequeuer started");
+      process.exit(0);
+    }
     if (signals > 1) {
       // Requests in flight reappear on the queue after their visibility timeout.
       logger.warn({ signal }, "second signal, exiting without waiting for requests in flight");
@@ -40,6 +38,13 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     }
     void dequeuer.drain(signal);
   });
+}
+
+try {
+  dequeuer = await startDequeuer({ config, sqs, s3, logger });
+} catch (error) {
+  logger.fatal({ err: error }, "starting the dequeuer failed");
+  process.exit(1);
 }
 
 try {
