@@ -233,6 +233,11 @@ export function readyMessage(api: string, gatewayPort: number): string {
     `  curl -X POST ${gateway}/${api} -H 'Content-Type: application/json' -d '{"text":"hello world"}'`,
     `  curl ${gateway}/${api}/<id>`,
     "",
+    "Or with the cortex CLI:",
+    "",
+    `  echo '{"text":"hello world"}' | npx cortex submit ${api} - --content-type application/json --endpoint ${gateway}`,
+    `  npx cortex get ${api} <id> --wait --endpoint ${gateway}`,
+    "",
     "Press Ctrl-C to stop.",
     "",
   ].join("\n");

@@ -116,9 +116,11 @@ after(async () => {
   }
 });
 
-test("ready message prints curl commands", () => {
+test("ready message prints curl and CLI commands", () => {
   assert.match(stdout, new RegExp(`curl -X POST http://127.0.0.1:${ports.gateway}/hello-world -H 'Content-Type: application/json'`));
   assert.match(stdout, new RegExp(`curl http://127.0.0.1:${ports.gateway}/hello-world/<id>`));
+  assert.match(stdout, new RegExp(`npx cortex submit hello-world - --content-type application/json --endpoint http://127.0.0.1:${ports.gateway}`));
+  assert.match(stdout, new RegExp(`npx cortex get hello-world <id> --wait --endpoint http://127.0.0.1:${ports.gateway}`));
 });
 
 test("example server listens on loopback", () => {
