@@ -142,12 +142,13 @@ export async function devCommand(argv: string[], io: CliIo): Promise<number> {
     // at once, so only a repeat after a second counts as a second Ctrl-C.
     if (Date.now() - firstSignalAt >= REPEATED_SIGNAL_MIN_MS) kill.abort();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // SIGHUP (the terminal closed) would otherwise end this process at once and leave
+  // the children, which run in their own process groups, behind.
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  for (const signal of signals) process.on(signal, onSignal);
   try {
     return await runDev(options, io, { stop: stop.signal, kill: kill.signal });
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    for (const signal of signals) process.off(signal, onSignal);
   }
 }

@@ -34,8 +34,9 @@ export interface StartChildOptions {
 const running = new Set<ManagedChild>();
 
 // A detached child leads its own process group, so Ctrl-C in the terminal reaches only
-// `cortex dev`, which then stops the children in order. The cost is that children would
-// outlive a `cortex dev` killed with SIGKILL; on any other exit this hook kills them.
+// `cortex dev`, which then stops the children in order. This hook kills them when
+// `cortex dev` exits any other way, for example after an uncaught exception.
+// NOTE: children outlive a `cortex dev` killed with SIGKILL and must then be stopped by hand.
 process.on("exit", () => {
   for (const child of running) child.kill();
 });

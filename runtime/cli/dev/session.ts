@@ -31,7 +31,7 @@ export interface DevIo {
 }
 
 export interface StopSignals {
-  /** Aborts on the first SIGINT or SIGTERM: stop every process gracefully. */
+  /** Aborts on the first SIGINT, SIGTERM or SIGHUP: stop every process gracefully. */
   stop: AbortSignal;
   /** Aborts on the second one: kill what is still running at once. */
   kill: AbortSignal;
