@@ -1,22 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-
-// Headers that describe one connection or the cluster's routing rather than the
-// request, so the dequeuer must not replay them to the user container. The
-// hop-by-hop headers are those of RFC 9110 section 7.6.1. `expect` also belongs to
-// the original upload, and replaying `expect: 100-continue` would stall the replay.
-const DROPPED = new Set([
-  "connection",
-  "keep-alive",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "expect",
-  "host",
-  "content-length",
-  "x-forwarded-client-cert",
-]);
-const DROPPED_PREFIXES = ["proxy-", "x-envoy-", "x-b3-", "x-cortex-"];
+import { connectionOptions, isDroppedHeader } from "../shared/header-policy.js";
 
 /**
  * Selects the client's headers to replay with the payload: all but hop-by-hop
@@ -24,23 +7,12 @@ const DROPPED_PREFIXES = ["proxy-", "x-envoy-", "x-b3-", "x-cortex-"];
  * mesh's internal routing headers. Repeated values are joined with ", ".
  */
 export function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const named = new Set(listConnectionOptions(headers.connection));
+  const named = connectionOptions(headers.connection);
   const forwarded: Record<string, string> = {};
 
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    if (DROPPED.has(name) || named.has(name)) continue;
-    if (DROPPED_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
-
+    if (value === undefined || isDroppedHeader(name, named)) continue;
     forwarded[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return forwarded;
-}
-
-function listConnectionOptions(connection: string | undefined): string[] {
-  if (connection === undefined) return [];
-  return connection
-    .split(",")
-    .map((option) => option.trim().toLowerCase())
-    .filter((option) => option !== "");
 }
