@@ -16,8 +16,8 @@ export const ADMIN_PORT = 8890;
 export const DEQUEUER_NAME = "dequeuer";
 /** The dequeuer's requests and limits, as users of Cortex budgeted for them. */
 export const DEQUEUER_RESOURCES = { cpu: "100m", memory: "100Mi" } as const;
-/** The runtime image's default command runs the gateway, so the sidecar names its entry point. */
-export const DEQUEUER_COMMAND = ["node", "--import", "tsx", "runtime/dequeuer/main.ts"];
+/** The runtime image's default command runs the gateway, so the sidecar names its bundle. */
+export const DEQUEUER_COMMAND = ["node", "--enable-source-maps", "/app/dist/dequeuer.mjs"];
 const DEQUEUER_WORKING_DIR = "/app";
 
 export const CLIENT_CONFIG_DIR = "/cortex/client";

@@ -176,7 +176,7 @@ test("dequeuer requests and limits 100m and 100Mi", () => {
 test("dequeuer runs its own entry point", () => {
   const dequeuer = container("dequeuer");
   assert.equal(dequeuer.image, "123456789012.dkr.ecr.us-west-2.amazonaws.com/cortex-runtime:0.1.0");
-  assert.deepEqual(dequeuer.command, ["node", "--import", "tsx", "runtime/dequeuer/main.ts"]);
+  assert.deepEqual(dequeuer.command, ["node", "--enable-source-maps", "/app/dist/dequeuer.mjs"]);
   assert.equal(dequeuer.workingDir, "/app");
   assert.deepEqual(dequeuer.ports, [{ name: "admin", containerPort: 8890 }]);
   assert.deepEqual(dequeuer.readinessProbe.httpGet, { path: "/healthz", port: 8890 });
