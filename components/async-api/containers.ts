@@ -14,8 +14,25 @@ type Probe = k8s.types.input.core.v1.Probe;
 /** Port of the dequeuer's `/healthz`, `/metrics` and `/drain`. */
 export const ADMIN_PORT = 8890;
 export const DEQUEUER_NAME = "dequeuer";
-/** The dequeuer's requests and limits, as users of Cortex budgeted for them. */
-export const DEQUEUER_RESOURCES = { cpu: "100m", memory: "100Mi" } as const;
+/**
+ * The dequeuer's resources. The requests are the 100m CPU and 100Mi memory that
+ * users of Cortex budget for the sidecar, and all the scheduler reserves.
+ *
+ * The memory limit covers one response at the dequeuer's 100 MiB cap, which it
+ * buffers, decodes and parses whole. Measured with the bundle on Node 20 (the
+ * image runs Node 22): about 76 MiB RSS at idle and a peak of 690 to 800 MiB
+ * for a 100 MiB JSON response. Node also sizes V8's heap from this limit, and
+ * a 256 MiB heap was too small to parse such a response.
+ * There is no CPU limit, because CFS throttling would delay the long poll and
+ * the visibility extensions whenever the sidecar is busy.
+ */
+// NOTE: several large responses in flight at once (CORTEX_MAX_CONCURRENCY > 1)
+// can exceed the limit. The kernel then kills the sidecar, and its requests in
+// flight run again after their visibility timeout.
+export const DEQUEUER_RESOURCES = {
+  requests: { cpu: "100m", memory: "100Mi" },
+  limits: { memory: "1Gi" },
+} as const;
 /** The runtime image's default command runs the gateway, so the sidecar names its bundle. */
 export const DEQUEUER_COMMAND = ["node", "--enable-source-maps", "/app/dist/dequeuer.mjs"];
 const DEQUEUER_WORKING_DIR = "/app";
@@ -151,7 +168,7 @@ export function dequeuerContainer(spec: ApiSpec, host: AsyncApiHost, queues: Deq
     workingDir: DEQUEUER_WORKING_DIR,
     env: Object.entries(env).map(([name, value]) => ({ name, value })),
     ports: [{ name: "admin", containerPort: ADMIN_PORT }],
-    resources: { requests: { ...DEQUEUER_RESOURCES }, limits: { ...DEQUEUER_RESOURCES } },
+    resources: { requests: { ...DEQUEUER_RESOURCES.requests }, limits: { ...DEQUEUER_RESOURCES.limits } },
     // Ready once every readiness probe of the user containers passes.
     readinessProbe: { httpGet: { path: "/healthz", port: ADMIN_PORT }, periodSeconds: 5 },
   };

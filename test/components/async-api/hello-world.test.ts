@@ -169,8 +169,12 @@ test("pod holds the user containers and the dequeuer", () => {
   assert.deepEqual(podSpec().containers.map((entry: { name: string }) => entry.name), ["api", "cache", "dequeuer"]);
 });
 
-test("dequeuer requests and limits 100m and 100Mi", () => {
-  assert.deepEqual(container("dequeuer").resources, { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "100m", memory: "100Mi" } });
+test("dequeuer requests 100m and 100Mi", () => {
+  assert.deepEqual(container("dequeuer").resources.requests, { cpu: "100m", memory: "100Mi" });
+});
+
+test("dequeuer limits memory but not CPU", () => {
+  assert.deepEqual(container("dequeuer").resources.limits, { memory: "1Gi" });
 });
 
 test("dequeuer runs its own entry point", () => {
