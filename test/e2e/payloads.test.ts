@@ -85,7 +85,7 @@ describe("payloads", { concurrency: true }, () => {
   });
 
   test("12 MiB payload arrives whole", async () => {
-    // 12 MiB: the gateway stores it as a multipart upload of two parts.
+    // Above one part, so the gateway stores it as a multipart upload.
     const body = randomBytes(12 * 1024 * 1024);
     const { echo: received } = await roundTrip(body, "application/octet-stream");
 

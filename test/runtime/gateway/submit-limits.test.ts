@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { after, before, test } from "node:test";
+import { MAX_PART_BYTES } from "../../../runtime/gateway/payload-upload.js";
 import { isRequestId, newRequestId } from "../../../runtime/shared/request-id.js";
 import { startAwsFixture, startGateway, type AwsFixture, type RunningGateway } from "./support/gateway-fixture.js";
 import { jsonOf, sendHttp } from "./support/http-client.js";
@@ -61,7 +62,7 @@ test("chunked body above the limit is aborted with 413", async () => {
   await warmRegistry("chunked");
   gateway.commands.length = 0;
 
-  // 12 MiB in 1 MiB chunks: the first 8 MiB part is uploaded before the limit is crossed.
+  // 12 MiB in 1 MiB chunks: the first parts are uploaded before the limit is crossed.
   const response = await sendHttp(`${gateway.baseUrl}/chunked`, { method: "POST", body: chunks(12, MiB) });
 
   assert.equal(response.status, 413);
@@ -128,7 +129,7 @@ for (const [name, sentBytes] of [
 
     const aborted = await gateway.logs.waitFor((line) => line.api === api && line.code === "client_aborted");
     assert.equal(aborted.msg, "request rejected");
-    assert.equal(gateway.commands.includes("CreateMultipartUploadCommand"), sentBytes > 8 * MiB, gateway.commands.join());
+    assert.equal(gateway.commands.includes("CreateMultipartUploadCommand"), sentBytes > MAX_PART_BYTES, gateway.commands.join());
     assert.ok(!gateway.commands.includes("SendMessageCommand"), gateway.commands.join());
     await assertNothingKept(api, registration.queueUrl);
   });
