@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bundleRuntime } from "../scripts/runtime-bundle.js";
 import { startStack, type Stack } from "../test/e2e/support/stack.js";
 import { nextCallIndex, waitForMessagesDeleted } from "./call-counts.js";
 import { submitJson } from "./gateway-requests.js";
@@ -12,10 +13,11 @@ import { runUploadMemory } from "./phases/upload-memory.js";
 import { describeMachine, describeParameters, reportCalls, reportMemory, reportPickups, reportSubmits } from "./report.js";
 import { unixNow } from "./stats.js";
 
-// `npm run bench`: runs the end-to-end suite's stack (the embedded endpoint in its
-// own process behind a logging proxy, the gateway, one dequeuer with its default
-// settings and bench/user-server.js), measures it and prints the figures. It exits
-// 0 whether or not the targets are met: the figures are information, not a test.
+// `npm run bench` runs the end-to-end suite's stack, measures it and prints the
+// figures. The stack is the embedded endpoint in its own process behind a logging
+// proxy, the gateway and one dequeuer bundled as in the runtime image, and
+// bench/user-server.js; the dequeuer keeps its default settings. The benchmark
+// exits 0 whether or not the targets are met: the figures are information, not a test.
 
 // The AWS SDK notice that releases after January 2027 need Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -92,8 +94,13 @@ async function main(): Promise<number> {
   process.once("SIGINT", () => void cleanUp().finally(() => process.exit(130)));
 
   try {
+    // The gateway and the dequeuer run from the same bundles as in the runtime image.
+    progress("bundling the gateway and the dequeuer");
+    const runtimeBundleDir = join(dataDir, "dist");
+    await bundleRuntime(runtimeBundleDir);
+
     progress("starting the endpoint, the gateway, the user server and the dequeuer");
-    stack = await startStack({ dataDir });
+    stack = await startStack({ dataDir, runtimeBundleDir });
     const report = await runBenchmark(stack, options);
     console.log(report.join("\n"));
     return 0;

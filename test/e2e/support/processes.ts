@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-/** Root of the repository; every entry path below is relative to it. */
+/** Root of the repository, which relative entry paths start from. */
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export type LogLine = Record<string, unknown>;
@@ -31,8 +31,10 @@ export interface ServiceProcess {
 
 export interface StartServiceOptions {
   name: string;
-  /** Entry file relative to the repository root; `.ts` files run with the tsx loader, as in the runtime image. */
+  /** Entry file, absolute or relative to the repository root. `.ts` files run with the tsx loader. */
   entry: string;
+  /** Node.js options placed before the entry, such as `--enable-source-maps`. */
+  nodeOptions?: string[];
   /** The whole environment of the process, apart from PATH. */
   env: Record<string, string>;
 }
@@ -50,8 +52,9 @@ function parseJsonLine(text: string): LogLine | undefined {
 
 /** Starts a Node.js process of this repository with exactly `options.env` plus PATH. */
 export function startService(options: StartServiceOptions): ServiceProcess {
-  const entry = join(ROOT, options.entry);
-  const args = entry.endsWith(".ts") ? ["--import", "tsx", entry] : [entry];
+  const entry = isAbsolute(options.entry) ? options.entry : join(ROOT, options.entry);
+  const loader = entry.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const args = [...(options.nodeOptions ?? []), ...loader, entry];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...options.env },

@@ -34,6 +34,11 @@ export interface StackOptions {
   dataDir: string;
   /** Gateway variables on top of the stack's own. */
   gatewayEnv?: Record<string, string>;
+  /**
+   * Directory holding `gateway.mjs` and `dequeuer.mjs` from scripts/runtime-bundle.ts,
+   * to run the services as the runtime image does. Unset, their TypeScript sources run.
+   */
+  runtimeBundleDir?: string;
 }
 
 export interface Stack {
@@ -69,6 +74,12 @@ function awsEnv(ready: EndpointReady, client: Client): Record<string, string> {
   };
 }
 
+/** Returns how to start the gateway or the dequeuer: from the bundle when there is one, else from its TypeScript source. */
+function serviceEntry(options: StackOptions, service: "gateway" | "dequeuer"): { entry: string; nodeOptions: string[] } {
+  if (options.runtimeBundleDir === undefined) return { entry: `runtime/${service}/main.ts`, nodeOptions: [] };
+  return { entry: join(options.runtimeBundleDir, `${service}.mjs`), nodeOptions: ["--enable-source-maps"] };
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const started: ServiceProcess[] = [];
   const stopAll = async () => {
@@ -91,7 +102,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const gateway = startService({
       name: "gateway",
-      entry: "runtime/gateway/main.ts",
+      ...serviceEntry(options, "gateway"),
       env: {
         ...awsEnv(ready, "gateway"),
         CORTEX_BUCKET: BUCKET,
@@ -133,7 +144,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       startDequeuer: async (api, env) => {
         const dequeuer = startService({
           name: `dequeuer of ${api.name}`,
-          entry: "runtime/dequeuer/main.ts",
+          ...serviceEntry(options, "dequeuer"),
           env: {
             ...awsEnv(ready, "dequeuer"),
             CORTEX_API_NAME: api.name,
