@@ -23,9 +23,9 @@ export interface BenchOptions {
 export const DEFAULT_OPTIONS: BenchOptions = {
   submits: 2000,
   concurrency: 16,
-  idleRequests: 30,
+  idleRequests: 50,
   loadRate: 20,
-  loadSeconds: 15,
+  loadSeconds: 20,
   maxConcurrency: 4,
   workMs: 100,
   uploadMib: 512,

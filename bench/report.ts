@@ -74,9 +74,14 @@ export function reportCalls(idle: IdleResult, allCalls: readonly AwsCall[], dequ
   const perRequest = (totalCalls(idle.submit) + totalCalls(idle.processing) + totalCalls(idle.read)) / idle.requests;
   const stages = `submit ${stage(idle.submit, idle.requests)}, processing ${stage(idle.processing, idle.requests)}, read ${stage(idle.read, idle.requests)}`;
 
-  const idleReceives = allCalls.filter((call) => call.client === "dequeuer" && call.operation === "ReceiveMessage" && call.messages === 0);
+  // Every queue the dequeuer polled is listed, with 0 when each of its receives returned messages.
+  const receives = allCalls.filter((call) => call.client === "dequeuer" && call.operation === "ReceiveMessage");
+  const idleReceives = receives.filter((call) => call.messages === 0);
   const byQueue = new Map<string, number>();
-  for (const call of idleReceives) byQueue.set(call.queue ?? "unknown", (byQueue.get(call.queue ?? "unknown") ?? 0) + 1);
+  for (const call of receives) {
+    const queue = call.queue ?? "unknown";
+    byQueue.set(queue, (byQueue.get(queue) ?? 0) + (call.messages === 0 ? 1 : 0));
+  }
   const queues = [...byQueue].map(([queue, count]) => `${queue} ${count}`).join(", ");
   const perMinute = (idleReceives.length / dequeuerSeconds) * 60;
 

@@ -109,4 +109,9 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(`bench: failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
