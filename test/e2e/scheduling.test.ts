@@ -16,8 +16,11 @@ const suite = useStack({
 
 describe("scheduling", { concurrency: true }, () => {
   test("unready server receives nothing early", async () => {
-    // The fixture listens at once but responds to its readiness path with 503 for 5 s.
-    const { api } = await suite.startApi({ fixture: "slow-ready", serverEnv: { READY_AFTER_MS: "5000" }, readinessPath: "/healthz" });
+    // The fixture listens at once but responds to its readiness path with 503 for 6 s.
+    const { api, server } = await suite.startApi({ fixture: "slow-ready", serverEnv: { READY_AFTER_MS: "6000" }, readinessPath: "/healthz" });
+    const readiness = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+    await readiness.arrayBuffer();
+    assert.equal(readiness.status, 503, "the fixture was ready before the submit: the machine is too slow for this test");
 
     const { id } = await client.submit(api.name, { early: true });
     const { final, seen } = await waitForFinish(client, api.name, id);
