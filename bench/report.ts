@@ -74,7 +74,8 @@ export function reportCalls(idle: IdleResult, allCalls: readonly AwsCall[], dequ
   const perRequest = (totalCalls(idle.submit) + totalCalls(idle.processing) + totalCalls(idle.read)) / idle.requests;
   const stages = `submit ${stage(idle.submit, idle.requests)}, processing ${stage(idle.processing, idle.requests)}, read ${stage(idle.read, idle.requests)}`;
 
-  // Every queue the dequeuer polled is listed, with 0 when each of its receives returned messages.
+  // Each queue with a finished receive is listed, with 0 when every receive returned messages.
+  // The proxy logs a call when it ends, so a long poll still waiting is not counted.
   const receives = allCalls.filter((call) => call.client === "dequeuer" && call.operation === "ReceiveMessage");
   const idleReceives = receives.filter((call) => call.messages === 0);
   const byQueue = new Map<string, number>();
