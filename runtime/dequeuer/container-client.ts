@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
-import { REASON_BODY_BYTES, contentTypeReason, decodeJsonBody, formatSize, statusReason, type ContainerOutcome } from "./container-response.js";
+import { JsonResponseBody, REASON_BODY_BYTES, contentTypeReason, formatSize, statusReason, type ContainerOutcome } from "./container-response.js";
 
 // Errors that mean no server took the request: refused while the container
 // restarts, or reset before any response because it exited mid-request.
@@ -43,6 +43,39 @@ function readBody(response: IncomingMessage, limit: number): Promise<{ body: Buf
   });
 }
 
+type BodyRead = { kind: "ended" } | { kind: "failed"; reason: string } | { kind: "closed" };
+
+/**
+ * Feeds a response body to `body` chunk by chunk as it arrives. Stops at the
+ * first byte that cannot be JSON, or once the body passes `limit` bytes.
+ */
+function readJsonBody(response: IncomingMessage, body: JsonResponseBody, limit: number): Promise<BodyRead> {
+  return new Promise((resolve) => {
+    let size = 0;
+    let settled = false;
+    const finish = (read: BodyRead) => {
+      if (settled) return;
+      settled = true;
+      response.destroy();
+      resolve(read);
+    };
+
+    response.on("data", (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > limit) {
+        finish({ kind: "failed", reason: `response is larger than ${formatSize(limit)}` });
+        return;
+      }
+      const reason = body.write(chunk);
+      if (reason !== undefined) finish({ kind: "failed", reason });
+    });
+    response.once("end", () => finish({ kind: "ended" }));
+    response.on("error", () => finish({ kind: "closed" }));
+    response.once("close", () => finish({ kind: "closed" }));
+  });
+}
+
 async function readOutcome(response: IncomingMessage, maxResponseBytes: number): Promise<ContainerOutcome> {
   const statusCode = response.statusCode ?? 0;
 
@@ -59,17 +92,24 @@ async function readOutcome(response: IncomingMessage, maxResponseBytes: number):
   }
 
   const declaredLength = Number(response.headers["content-length"] ?? 0);
-  const { body, complete, overLimit } =
-    declaredLength > maxResponseBytes ? { body: Buffer.alloc(0), complete: false, overLimit: true } : await readBody(response, maxResponseBytes);
-  if (overLimit) {
+  if (declaredLength > maxResponseBytes) {
     response.destroy();
     return { kind: "failed", statusCode, reason: `response is larger than ${formatSize(maxResponseBytes)}` };
   }
-  if (!complete) return { kind: "failed", statusCode, reason: "container closed the connection before the response ended" };
 
-  const decoded = decodeJsonBody(body, contentType ?? "");
-  if (!decoded.ok) return { kind: "failed", statusCode, reason: decoded.reason };
-  return { kind: "completed", statusCode, resultJson: decoded.json };
+  const opened = JsonResponseBody.open(contentType ?? "");
+  if (!opened.ok) {
+    response.destroy();
+    return { kind: "failed", statusCode, reason: opened.reason };
+  }
+
+  const read = await readJsonBody(response, opened.body, maxResponseBytes);
+  if (read.kind === "failed") return { kind: "failed", statusCode, reason: read.reason };
+  if (read.kind === "closed") return { kind: "failed", statusCode, reason: "container closed the connection before the response ended" };
+
+  const body = opened.body.end();
+  if (!body.ok) return { kind: "failed", statusCode, reason: body.reason };
+  return { kind: "completed", statusCode, result: body.json };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { MessageQueue, ReceivedMessage } from "./message-queue.js";
 import type { DequeuerMetrics } from "./metrics.js";
 import type { RequestStore } from "./request-store.js";
 import { decodeOrDiscard } from "./decode-or-discard.js";
-import { encodeFailedRecord } from "./result-record.js";
+import { failedRecord } from "./result-record.js";
 
 export interface DeadLetterHandlerOptions {
   api: string;
@@ -33,7 +33,7 @@ export class DeadLetterHandler {
     const log = logger.child({ requestId: id });
     try {
       const hasResult = await store.resultExists(id);
-      if (!hasResult) await store.putResult(id, encodeFailedRecord(this.reason(), new Date()));
+      if (!hasResult) await store.putResult(id, failedRecord(id, this.reason(), new Date()), log);
       await store.deletePayload(id);
       await deadLetterQueue.delete(message.receiptHandle);
 

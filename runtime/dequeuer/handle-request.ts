@@ -9,7 +9,7 @@ import { forwardedHeaders } from "./forwarded-headers.js";
 import type { MessageQueue, ReceivedMessage } from "./message-queue.js";
 import type { DequeuerMetrics } from "./metrics.js";
 import type { RequestStore, StoredPayload } from "./request-store.js";
-import { encodeCompletedRecord, encodeFailedRecord } from "./result-record.js";
+import { completedRecord, failedRecord } from "./result-record.js";
 import { VisibilityExtender } from "./visibility.js";
 
 /** Maximum pause before a request whose container was unreachable is tried again. */
@@ -117,8 +117,8 @@ export class RequestHandler {
     const now = new Date();
 
     const failure = failureReason(outcome, message.receiveCount);
-    const record = outcome.kind === "completed" ? encodeCompletedRecord(outcome.resultJson, now) : encodeFailedRecord(failure ?? "", now);
-    await store.putResult(request.id, record);
+    const record = outcome.kind === "completed" ? completedRecord(request.id, outcome.result, now) : failedRecord(request.id, failure ?? "", now);
+    await store.putResult(request.id, record, log);
     await store.deletePayload(request.id);
     await queue.delete(message.receiptHandle);
 

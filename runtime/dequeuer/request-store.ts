@@ -1,6 +1,13 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
+import type { Logger } from "pino";
 import type { StorageLayout } from "../shared/storage-layout.js";
+import { Backoff } from "./backoff.js";
+import type { EncodedRecord } from "./result-record.js";
+
+/** Tries of one `result.json` upload, as many as the SDK makes of other calls by default. */
+const PUT_RESULT_ATTEMPTS = 3;
 
 export interface StoredPayload {
   body: Readable;
@@ -14,14 +21,24 @@ export interface RequestStore {
   putInProgress(id: string): Promise<void>;
   /** Returns undefined when there is no payload: the submit was rolled back, or the request is done. */
   getPayload(id: string): Promise<StoredPayload | undefined>;
-  /** Stores `result.json`; `record` is an encoded ResultRecord. */
-  putResult(id: string, record: string): Promise<void>;
+  /** Stores `result.json`, trying again on transient failures and logging each retry to `log`. */
+  putResult(id: string, record: EncodedRecord, log: Logger): Promise<void>;
   deletePayload(id: string): Promise<void>;
   deleteInProgress(id: string): Promise<void>;
 }
 
 function errorName(error: unknown): string | undefined {
   return (error as { name?: string }).name;
+}
+
+/**
+ * Checks whether an S3 call may succeed when sent again: no response at all,
+ * a server error, throttling, or S3's RequestTimeout for a body sent too slowly.
+ */
+function isTransient(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status === undefined) return true;
+  return status >= 500 || status === 429 || errorName(error) === "RequestTimeout";
 }
 
 /** A RequestStore on S3, scoped to one API's prefix. */
@@ -60,10 +77,33 @@ export class S3RequestStore implements RequestStore {
     }
   }
 
-  async putResult(id: string, record: string): Promise<void> {
-    await this.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: this.layout.resultKey(this.api, id), Body: record, ContentType: "application/json" }),
-    );
+  async putResult(id: string, record: EncodedRecord, log: Logger): Promise<void> {
+    const key = this.layout.resultKey(this.api, id);
+    const backoff = new Backoff(200, 2_000);
+
+    // The body streams from the chunks, so a record the size of the response is not copied.
+    // The SDK does not retry a streamed body, which it cannot read twice, so this loop
+    // does, with a fresh stream over the same chunks each time.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.s3.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: Readable.from(record.chunks, { objectMode: false }),
+            ContentLength: record.byteLength,
+            ContentType: "application/json",
+          }),
+        );
+        return;
+      } catch (error) {
+        if (attempt >= PUT_RESULT_ATTEMPTS || !isTransient(error)) throw error;
+
+        const delayMs = Math.round(backoff.nextDelayMs());
+        log.warn({ err: error, key, attempt, retryInMs: delayMs }, "storing the result failed, trying again");
+        await delay(delayMs);
+      }
+    }
   }
 
   async deletePayload(id: string): Promise<void> {

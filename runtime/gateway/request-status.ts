@@ -1,25 +1,18 @@
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { requestIdTime } from "../shared/request-id.js";
-import {
-  RESULT_RETENTION_DAYS,
-  decodeResultRecord,
-  type RequestStatus,
-  type ResultRecord,
-  type StorageLayout,
-} from "../shared/storage-layout.js";
-import { readObjectText } from "./read-object.js";
+import { RESULT_RETENTION_DAYS, resultRecordStart, type StorageLayout } from "../shared/storage-layout.js";
+import { openObject, peekBytes, type OpenedObject } from "./read-object.js";
 
-/** The JSON body of `GET /<api>/<id>`. */
-export interface StatusBody {
+/** The JSON body of `GET /<api>/<id>` while the request is not finished. */
+export interface PendingStatus {
   id: string;
-  status: RequestStatus;
-  result?: unknown;
-  reason?: string;
-  timestamp?: string;
+  status: "in_queue" | "in_progress";
 }
 
 export type StatusLookup =
-  | { kind: "found"; body: StatusBody }
+  | { kind: "pending"; body: PendingStatus }
+  // The stored result.json, which is the body of the reply as it is.
+  | { kind: "finished"; record: OpenedObject; key: string }
   | { kind: "not_found" }
   | { kind: "expired" }
   | { kind: "invalid_result"; error: Error };
@@ -36,7 +29,8 @@ const RETENTION_MS = RESULT_RETENTION_DAYS * 24 * 60 * 60 * 1000;
 
 /**
  * Reads a request's status from S3. A finished request costs one GetObject of
- * its result. Otherwise one ListObjectsV2 of the request's prefix decides.
+ * its result, whose body the caller streams to the client and must consume or
+ * destroy. Otherwise one ListObjectsV2 of the request's prefix decides.
  * The result record wins over every marker, so the status never goes backwards
  * whatever order the dequeuer's writes land in. S3 failures other than a missing
  * key are thrown.
@@ -54,7 +48,7 @@ export async function readRequestStatus(source: StatusSource, api: string, id: s
     }
     case "in_progress":
     case "in_queue":
-      return { kind: "found", body: { id, status: state } };
+      return { kind: "pending", body: { id, status: state } };
     case "absent":
       return source.now() - requestIdTime(id) > RETENTION_MS ? { kind: "expired" } : { kind: "not_found" };
     case "partial":
@@ -64,22 +58,24 @@ export async function readRequestStatus(source: StatusSource, api: string, id: s
 
 async function readResult(source: StatusSource, api: string, id: string): Promise<StatusLookup | undefined> {
   const key = source.layout.resultKey(api, id);
+  const record = await openObject(source.s3, source.bucket, key);
+  if (record === undefined) return undefined;
 
-  // NOTE: the result is read whole into memory on every poll, so a result of many MiB costs that much per GET.
-  const text = await readObjectText(source.s3, source.bucket, key);
-  if (text === undefined) return undefined;
-
-  let record: ResultRecord;
+  // The record goes to the client unparsed, so only its start is checked: a
+  // record of another request or in another format must not be served as this one.
+  const expected = Buffer.from(resultRecordStart(id));
+  let start: Buffer;
   try {
-    record = decodeResultRecord(text, key);
+    start = await peekBytes(record.body, expected.length);
   } catch (error) {
-    return { kind: "invalid_result", error: error as Error };
+    record.body.destroy();
+    throw error;
   }
-
-  if (record.status === "completed") {
-    return { kind: "found", body: { id, status: "completed", result: record.result, timestamp: record.timestamp } };
+  if (!start.equals(expected)) {
+    record.body.destroy();
+    return { kind: "invalid_result", error: new Error(`stored result ${key} does not start with ${expected.toString()}, so it is not a record of request ${id}`) };
   }
-  return { kind: "found", body: { id, status: "failed", reason: record.reason, timestamp: record.timestamp } };
+  return { kind: "finished", record, key };
 }
 
 async function listState(source: StatusSource, api: string, id: string) {

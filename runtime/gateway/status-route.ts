@@ -1,9 +1,10 @@
-import type { FastifyInstance } from "fastify";
+import { Readable } from "node:stream";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isRequestId } from "../shared/request-id.js";
 import { isApiName } from "../shared/storage-layout.js";
 import { GatewayError, sendError } from "./errors.js";
 import { resolveApi, type GatewayContext } from "./gateway-context.js";
-import { readRequestStatus, type StatusBody, type StatusLookup } from "./request-status.js";
+import { readRequestStatus, type PendingStatus, type StatusLookup } from "./request-status.js";
 
 /** Registers `GET /:api/:id`, which replies with the request's status and, once finished, its result or failure reason. */
 export function registerStatusRoute(app: FastifyInstance, context: GatewayContext): void {
@@ -26,8 +27,10 @@ export function registerStatusRoute(app: FastifyInstance, context: GatewayContex
     reply.header("cache-control", "no-store");
 
     switch (lookup.kind) {
-      case "found":
-        return lookup.body satisfies StatusBody;
+      case "pending":
+        return lookup.body satisfies PendingStatus;
+      case "finished":
+        return sendRecord(request, reply, lookup);
       case "not_found":
         return sendError(request, reply, new GatewayError("request_not_found", { api, id }));
       case "expired":
@@ -36,4 +39,27 @@ export function registerStatusRoute(app: FastifyInstance, context: GatewayContex
         return sendError(request, reply, new GatewayError("invalid_stored_result", { api, id }, { cause: lookup.error }));
     }
   });
+}
+
+/**
+ * Streams a stored result.json as the reply, unparsed, so memory stays constant
+ * whatever the result's size and its numbers stay exact. When S3 fails after the
+ * headers went out, fastify destroys the connection, so the client sees a
+ * body shorter than its Content-Length rather than a truncated JSON that looks whole.
+ */
+function sendRecord(request: FastifyRequest, reply: FastifyReply, lookup: Extract<StatusLookup, { kind: "finished" }>): FastifyReply {
+  const { body, contentLength } = lookup.record;
+
+  body.once("error", (error) => {
+    request.log.error({ err: error, key: lookup.key }, "reading the stored result failed during the reply, closing the connection");
+  });
+  reply.header("content-type", "application/json");
+  if (contentLength !== undefined) reply.header("content-length", contentLength);
+
+  // A HEAD reply has no body, and fastify would read the whole object to discard it.
+  if (request.method === "HEAD") {
+    body.destroy();
+    return reply.send(Readable.from([]));
+  }
+  return reply.send(body);
 }

@@ -7,16 +7,26 @@
 //   <prefix>/apis/<api>/<id>/payload              the request body, deleted once done
 //   <prefix>/apis/<api>/<id>/status/in_progress   empty marker written at pickup
 //   <prefix>/apis/<api>/<id>/result.json          terminal record: completed or failed
+//
+// result.json is exactly the body that `GET /<api>/<id>` returns for a finished
+// request, so the gateway streams it without parsing. Its fields come in this order:
+//
+//   {"id":"<id>","status":"completed","result":<JSON text>,"timestamp":"<ISO 8601>"}
+//   {"id":"<id>","status":"failed","reason":"<reason>","timestamp":"<ISO 8601>"}
+//
+// where <JSON text> is the JSON the user's container responded with, byte for
+// byte apart from the whitespace around it (and converted to UTF-8 when it came
+// in another charset), so integers above 2^53, key order and inner whitespace survive.
 
 /** Days a request's objects are kept; the bucket's lifecycle rule expires them after this. */
 export const RESULT_RETENTION_DAYS = 7;
 
 export type RequestStatus = "in_queue" | "in_progress" | "completed" | "failed";
 
-/** The terminal record stored as `result.json`. */
+/** The terminal record stored as `result.json`, parsed. */
 export type ResultRecord =
-  | { status: "completed"; timestamp: string; result: unknown }
-  | { status: "failed"; timestamp: string; reason: string };
+  | { id: string; status: "completed"; result: unknown; timestamp: string }
+  | { id: string; status: "failed"; reason: string; timestamp: string };
 
 /** What the objects under a request's prefix say about its status. */
 export type ListedState =
@@ -92,8 +102,33 @@ export class StorageLayout {
   }
 }
 
+/**
+ * Returns the text of a completed record before and after the result. The
+ * container's JSON text goes between them unchanged, which is how the dequeuer
+ * stores a result without parsing or copying it.
+ */
+export function completedRecordEnvelope(id: string, timestamp: string): { head: string; tail: string } {
+  return {
+    head: `{"id":${JSON.stringify(id)},"status":"completed","result":`,
+    tail: `,"timestamp":${JSON.stringify(timestamp)}}`,
+  };
+}
+
+export function encodeFailedRecord(id: string, reason: string, timestamp: string): string {
+  return JSON.stringify({ id, status: "failed", reason, timestamp });
+}
+
+/** Encodes a record in the stored format, serialising a completed result with JSON.stringify. */
 export function encodeResultRecord(record: ResultRecord): string {
-  return JSON.stringify(record);
+  if (record.status === "failed") return encodeFailedRecord(record.id, record.reason, record.timestamp);
+
+  const { head, tail } = completedRecordEnvelope(record.id, record.timestamp);
+  return `${head}${JSON.stringify(record.result)}${tail}`;
+}
+
+/** Returns the text every stored record of request `id` starts with, whatever its status. */
+export function resultRecordStart(id: string): string {
+  return `{"id":${JSON.stringify(id)},"status":"`;
 }
 
 /** Parses a stored `result.json`; throws naming the key when it is not a result record. */
@@ -106,7 +141,10 @@ export function decodeResultRecord(text: string, key: string): ResultRecord {
   }
 
   const record = parsed as Partial<ResultRecord> & Record<string, unknown>;
-  if (typeof record !== "object" || record === null || typeof record.timestamp !== "string") {
+  if (typeof record !== "object" || record === null || typeof record.id !== "string") {
+    throw new Error(`stored result ${key} has no id`);
+  }
+  if (typeof record.timestamp !== "string") {
     throw new Error(`stored result ${key} has no timestamp`);
   }
   if (record.status === "completed" && "result" in record) return record as ResultRecord;

@@ -46,17 +46,35 @@ describe("results", { concurrency: true }, () => {
     });
   }
 
-  test("integer above 2^53 comes back exact", { todo: "the gateway parses result.json, so the GET rounds such integers" }, async () => {
-    const response = await fetch(`${suite.stack.gatewayUrl}/${reply.api.name}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ body: '{"count": 12345678901234567891}' }),
-    });
-    const { id } = (await response.json()) as { id: string };
+  test("integer above 2^53 comes back exact", async () => {
+    const { id } = await client.submit(reply.api.name, { body: '{"count": 12345678901234567891}' });
     await waitForFinish(client, reply.api.name, id);
 
     const text = await (await fetch(`${suite.stack.gatewayUrl}/${reply.api.name}/${id}`)).text();
-    assert.match(text, /"result":\{"count":12345678901234567891\}/);
+    assert.match(text, /"result":\{"count": 12345678901234567891\},/);
+  });
+
+  test("result text comes back byte for byte", async () => {
+    const body = '{"z": [1 , 2.50, -0E+0],\n  "a": "\\u00e9 é"}';
+    const { id } = await client.submit(reply.api.name, { body });
+    const { final } = await waitForFinish(client, reply.api.name, id);
+
+    const response = await fetch(`${suite.stack.gatewayUrl}/${reply.api.name}/${id}`);
+    assert.equal(response.headers.get("content-type"), "application/json");
+    assert.equal(await response.text(), `{"id":"${id}","status":"completed","result":${body},"timestamp":"${final.timestamp}"}`);
+  });
+
+  test("30 MiB result comes back exactly", async () => {
+    const numbers = "9007199254740993, 1.5e-300, ";
+    const body = `[${numbers.repeat(Math.ceil((30 * 1024 * 1024) / numbers.length))}0]`;
+    const { id } = await client.submit(reply.api.name, { body });
+    const { final } = await waitForFinish(client, reply.api.name, id);
+
+    const response = await fetch(`${suite.stack.gatewayUrl}/${reply.api.name}/${id}`);
+    const received = Buffer.from(await response.arrayBuffer());
+    const expected = Buffer.from(`{"id":"${id}","status":"completed","result":${body},"timestamp":"${final.timestamp}"}`);
+    assert.equal(received.length, expected.length);
+    assert.ok(received.equals(expected), "the GET body differs from the response");
   });
 });
 

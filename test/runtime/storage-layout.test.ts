@@ -2,10 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   StorageLayout,
+  completedRecordEnvelope,
   decodeApiRegistration,
   decodeResultRecord,
+  encodeFailedRecord,
   encodeResultRecord,
   isApiName,
+  resultRecordStart,
 } from "../../runtime/shared/storage-layout.js";
 
 const layout = new StorageLayout("prod");
@@ -47,15 +50,39 @@ test("state from keys follows the status rules", () => {
 
 test("result records round-trip any JSON result", () => {
   for (const result of [{ a: 1 }, [1, 2], "text", 3.5, null, false]) {
-    const text = encodeResultRecord({ status: "completed", timestamp: "2026-01-01T00:00:00.000Z", result });
-    assert.deepEqual(decodeResultRecord(text, "k"), { status: "completed", timestamp: "2026-01-01T00:00:00.000Z", result });
+    const record = { id, status: "completed" as const, result, timestamp: "2026-01-01T00:00:00.000Z" };
+    assert.deepEqual(decodeResultRecord(encodeResultRecord(record), "k"), record);
   }
+});
+
+test("completed record wraps the result text unchanged", () => {
+  const { head, tail } = completedRecordEnvelope(id, "2026-01-01T00:00:00.000Z");
+  const result = '{"z": 12345678901234567890,\n "a": [1 , 2]}';
+
+  assert.equal(`${head}${result}${tail}`, `{"id":"${id}","status":"completed","result":${result},"timestamp":"2026-01-01T00:00:00.000Z"}`);
+});
+
+test("failed record lists its fields in order", () => {
+  assert.equal(
+    encodeFailedRecord(id, 'status 500: "boom"', "2026-01-01T00:00:00.000Z"),
+    `{"id":"${id}","status":"failed","reason":"status 500: \\"boom\\"","timestamp":"2026-01-01T00:00:00.000Z"}`,
+  );
+});
+
+test("every record starts with its id and status key", () => {
+  const completed = encodeResultRecord({ id, status: "completed", result: 1, timestamp: "t" });
+  const failed = encodeFailedRecord(id, "r", "t");
+
+  assert.ok(completed.startsWith(resultRecordStart(id)), completed);
+  assert.ok(failed.startsWith(resultRecordStart(id)), failed);
+  assert.equal(resultRecordStart(id), `{"id":"${id}","status":"`);
 });
 
 test("decodeResultRecord names the key of a bad record", () => {
   assert.throws(() => decodeResultRecord("{", "x/result.json"), /x\/result\.json is not valid JSON/);
-  assert.throws(() => decodeResultRecord('{"status":"completed"}', "x/result.json"), /has no timestamp/);
-  assert.throws(() => decodeResultRecord('{"status":"done","timestamp":"t"}', "x/result.json"), /unknown status "done"/);
+  assert.throws(() => decodeResultRecord('{"status":"completed","timestamp":"t","result":1}', "x/result.json"), /has no id/);
+  assert.throws(() => decodeResultRecord(`{"id":"${id}","status":"completed"}`, "x/result.json"), /has no timestamp/);
+  assert.throws(() => decodeResultRecord(`{"id":"${id}","status":"done","timestamp":"t"}`, "x/result.json"), /unknown status "done"/);
 });
 
 test("api names are DNS-1123 labels", () => {

@@ -143,7 +143,7 @@ describe("messages without work to do", { concurrency: true }, () => {
     const id = await submitRequest(suite.harness, api, { body: "{}", contentType: "application/json" });
 
     // A previous run stored the result and died before deleting the payload and the message.
-    const finished = encodeResultRecord({ status: "completed", timestamp: new Date().toISOString(), result: { first: true } });
+    const finished = encodeResultRecord({ id, status: "completed", result: { first: true }, timestamp: new Date().toISOString() });
     await suite.harness.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: suite.harness.layout.resultKey(api.name, id), Body: finished }));
     const first = await suite.harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: api.queueUrl, VisibilityTimeout: 30 }));
     await suite.harness.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: api.queueUrl, ReceiptHandle: first.Messages![0]!.ReceiptHandle, VisibilityTimeout: 0 }));
@@ -218,7 +218,7 @@ describe("dead-lettered requests", { concurrency: true }, () => {
     const server = await userServer("echo");
     const api = await createApi(suite.harness, { maxReceiveCount: 1 });
     const id = await submitRequest(suite.harness, api, { body: "{}", contentType: "application/json" });
-    const finished = encodeResultRecord({ status: "completed", timestamp: new Date().toISOString(), result: [1, 2] });
+    const finished = encodeResultRecord({ id, status: "completed", result: [1, 2], timestamp: new Date().toISOString() });
     await suite.harness.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: suite.harness.layout.resultKey(api.name, id), Body: finished }));
     await deliverWithoutDeleting(api.queueUrl, 1);
 

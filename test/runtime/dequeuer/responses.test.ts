@@ -32,6 +32,15 @@ async function resultOf(script: ReplyScript): Promise<{ id: string; record: Resu
   return { id, record: await waitForResult(suite.harness, api, id) };
 }
 
+async function storedBytes(id: string): Promise<Buffer> {
+  const stored = await suite.harness.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: suite.harness.layout.resultKey(api.name, id) }));
+  return Buffer.from(await stored.Body!.transformToByteArray());
+}
+
+async function storedText(id: string): Promise<string> {
+  return (await storedBytes(id)).toString("utf8");
+}
+
 async function expectCompleted(script: ReplyScript, expected: unknown): Promise<void> {
   const { record } = await resultOf(script);
   assert.equal(record.status, "completed", JSON.stringify(record));
@@ -73,20 +82,63 @@ describe("completed results", { concurrency: true }, () => {
 
   test("chunked response without a length is accepted", () => expectCompleted({ chunked: true, body: '{"streamed": true}' }, { streamed: true }));
 
-  test("stored record keeps large integers and key order exactly", async () => {
-    const { id, record } = await resultOf({ body: '{"z": 12345678901234567890, "a": 1}' });
-    assert.equal(record.status, "completed");
+  test("stored record keeps the response text byte for byte", async () => {
+    const text = '{"z": 12345678901234567890,\n  "a": [1 , 2.50, -0E+0],\t"s": "\\u00e9 é \\ud800"}';
+    const { id, record } = await resultOf({ body: ` \r\n${text}\n\n` });
 
-    const stored = await suite.harness.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: suite.harness.layout.resultKey(api.name, id) }));
-    const text = await stored.Body!.transformToString();
-    assert.match(text, /"result":\{"z": 12345678901234567890, "a": 1\}\}$/);
+    assert.equal(await storedText(id), `{"id":"${id}","status":"completed","result":${text},"timestamp":"${record.timestamp}"}`);
+  });
+
+  test("byte order mark is left out of the stored result", async () => {
+    const { id, record } = await resultOf({ bodyBase64: Buffer.from('\ufeff{"a": 1}').toString("base64") });
+
+    assert.equal(await storedText(id), `{"id":"${id}","status":"completed","result":{"a": 1},"timestamp":"${record.timestamp}"}`);
+  });
+
+  test("30 MiB result is stored exactly", async () => {
+    const numbers = "12345678901234567890123, -1.5e-300, ";
+    const body = `[${numbers.repeat(Math.ceil((30 * 1024 * 1024) / numbers.length))}{"end": true}]`;
+    const { id, record } = await resultOf({ body });
+
+    const expected = Buffer.from(`{"id":"${id}","status":"completed","result":${body},"timestamp":"${record.timestamp}"}`);
+    const stored = await storedBytes(id);
+    assert.equal(stored.length, expected.length);
+    assert.ok(stored.equals(expected), "the stored record differs from the response");
   });
 });
 
 describe("failed results", { concurrency: true }, () => {
-  test("non-JSON body fails", () => expectFailed({ body: "<html>oops</html>" }, "response is not JSON"));
+  test("non-JSON body fails", () => expectFailed({ body: "<html>oops</html>" }, 'response is not JSON: expected a value, found character "<" at byte 0'));
 
-  test("empty body fails", () => expectFailed({ body: "" }, "response is not JSON"));
+  test("empty body fails", () => expectFailed({ body: "" }, "response is not JSON: expected a value, found the end of the body at byte 0"));
+
+  test("invalid JSON fails naming the first bad byte", async () => {
+    const cases: Array<[string, string]> = [
+      ['{"a": [1, 2]', 'expected "," or "}", found the end of the body at byte 12'],
+      ['{"a": 1} trailing', 'expected the end of the body after the JSON value, found character "t" at byte 9'],
+      ['{"a": 1}{"b": 2}', 'expected the end of the body after the JSON value, found character "{" at byte 8'],
+      ['"bad \\q escape"', 'expected an escape character after "\\" in a string, found character "q" at byte 6'],
+      ['"\\u00zz"', 'expected a hex digit in a \\u escape, found character "z" at byte 5'],
+      ["[01]", 'expected "," or "]", found character "1" at byte 2'],
+      ["{\"a\": NaN}", 'expected a value, found character "N" at byte 6'],
+      ["\ufeff\ufeff[]", "expected a value, found byte 0xef at byte 3"],
+    ];
+    for (const [body, reason] of cases) {
+      await expectFailed({ body }, `response is not JSON: ${reason}`);
+    }
+  });
+
+  test("invalid UTF-8 fails naming the byte", async () => {
+    const cases: Array<[number[], number]> = [
+      [[0x22, 0xed, 0xa0, 0x80, 0x22], 2], // a raw surrogate
+      [[0x22, 0xc0, 0xaf, 0x22], 1], // an overlong form
+      [[0x22, 0xe2, 0x82, 0x22], 3], // a cut sequence
+      [[0x22, 0xff, 0x22], 1],
+    ];
+    for (const [bytes, offset] of cases) {
+      await expectFailed({ bodyBase64: Buffer.from(bytes).toString("base64") }, `response is not JSON: the body is not valid utf-8 at byte ${offset}`);
+    }
+  });
 
   test("non-JSON content type fails", () => expectFailed({ contentType: "text/plain", body: "{}" }, "content type text/plain is not JSON"));
 
@@ -108,7 +160,10 @@ describe("failed results", { concurrency: true }, () => {
   test("unsupported charset fails", () => expectFailed({ contentType: "application/json; charset=klingon", body: "{}" }, /^charset klingon is not supported/));
 
   test("body that is not valid in its charset fails", () =>
-    expectFailed({ contentType: "application/json; charset=utf-8", bodyBase64: Buffer.from([0x22, 0xff, 0xfe, 0x22]).toString("base64") }, /^response is not JSON/));
+    expectFailed(
+      { contentType: "application/json; charset=utf-8", bodyBase64: Buffer.from([0x22, 0xff, 0xfe, 0x22]).toString("base64") },
+      "response is not JSON: the body is not valid utf-8 at byte 1",
+    ));
 });
 
 describe("response size limit", () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { newRequestId } from "../../../runtime/shared/request-id.js";
-import { RESULT_RETENTION_DAYS, encodeResultRecord, type ResultRecord } from "../../../runtime/shared/storage-layout.js";
+import { RESULT_RETENTION_DAYS, completedRecordEnvelope, encodeResultRecord, type ResultRecord } from "../../../runtime/shared/storage-layout.js";
 import { BUCKET, startAwsFixture, startGateway, type AwsFixture, type RunningGateway } from "./support/gateway-fixture.js";
 import { jsonOf, sendHttp, type HttpResponse } from "./support/http-client.js";
 
@@ -24,7 +24,7 @@ after(async () => {
   await aws.close();
 });
 
-async function put(key: string, body: string): Promise<void> {
+async function put(key: string, body: string | Buffer): Promise<void> {
   await aws.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(body) }));
 }
 
@@ -53,18 +53,19 @@ test("completed result of any JSON type is returned", async () => {
 
   for (const result of results) {
     const id = newRequestId();
-    await putResult(id, { status: "completed", timestamp: TIMESTAMP, result });
+    await putResult(id, { id, status: "completed", result, timestamp: TIMESTAMP });
 
     const response = await getStatus(id);
 
     assert.equal(response.status, 200);
+    assert.equal(response.headers["content-type"], "application/json");
     assert.deepEqual(jsonOf(response), { id, status: "completed", result, timestamp: TIMESTAMP });
   }
 });
 
 test("failed result carries its reason", async () => {
   const id = newRequestId();
-  await putResult(id, { status: "failed", timestamp: TIMESTAMP, reason: "user container replied 500" });
+  await putResult(id, { id, status: "failed", reason: "user container replied 500", timestamp: TIMESTAMP });
 
   const response = await getStatus(id);
 
@@ -74,7 +75,7 @@ test("failed result carries its reason", async () => {
 
 test("result wins over a late in_progress marker", async () => {
   const id = newRequestId();
-  await putResult(id, { status: "completed", timestamp: TIMESTAMP, result: "done" });
+  await putResult(id, { id, status: "completed", result: "done", timestamp: TIMESTAMP });
   await put(aws.layout.payloadKey(API, id), "work");
   await put(aws.layout.inProgressKey(API, id), "");
 
@@ -83,9 +84,48 @@ test("result wins over a late in_progress marker", async () => {
   assert.deepEqual(jsonOf(response), { id, status: "completed", result: "done", timestamp: TIMESTAMP });
 });
 
+test("stored record is returned byte for byte", async () => {
+  const id = newRequestId();
+  const record = `{"id":"${id}","status":"completed","result":{"z": 12345678901234567891,\n  "a": [1 , 2.50, -0E+0], "s": "\\u00e9 é"},"timestamp":"${TIMESTAMP}"}`;
+  await put(aws.layout.resultKey(API, id), record);
+
+  const response = await getStatus(id);
+
+  assert.equal(response.status, 200);
+  assert.equal(response.headers["content-type"], "application/json");
+  assert.equal(response.headers["content-length"], String(Buffer.byteLength(record)));
+  assert.equal(response.body.toString("utf8"), record);
+});
+
+test("large result is streamed back whole", async () => {
+  const id = newRequestId();
+  const { head, tail } = completedRecordEnvelope(id, TIMESTAMP);
+  const numbers = Buffer.alloc(30 * 1024 * 1024, "9007199254740993, ");
+  const record = Buffer.concat([Buffer.from(`${head}[`), numbers, Buffer.from(`0]${tail}`)]);
+  await put(aws.layout.resultKey(API, id), record);
+
+  const response = await getStatus(id);
+
+  assert.equal(response.status, 200);
+  assert.equal(response.body.length, record.length);
+  assert.ok(response.body.equals(record), "the body differs from the stored record");
+});
+
+test("HEAD of a finished request sends headers only", async () => {
+  const id = newRequestId();
+  const record = encodeResultRecord({ id, status: "completed", result: { large: "x".repeat(4096) }, timestamp: TIMESTAMP });
+  await put(aws.layout.resultKey(API, id), record);
+
+  const response = await sendHttp(`${gateway.baseUrl}/${API}/${id}`, { method: "HEAD" });
+
+  assert.equal(response.status, 200);
+  assert.equal(response.headers["content-length"], String(Buffer.byteLength(record)));
+  assert.equal(response.body.length, 0);
+});
+
 test("completed request costs one GetObject", async () => {
   const id = newRequestId();
-  await putResult(id, { status: "completed", timestamp: TIMESTAMP, result: 1 });
+  await putResult(id, { id, status: "completed", result: 1, timestamp: TIMESTAMP });
   await getStatus(newRequestId());
   gateway.commands.length = 0;
 
@@ -137,7 +177,20 @@ test("unreadable stored result answers 500 naming the request", async () => {
     message: `the stored result of request ${id} of API "${API}" is invalid`,
   });
   const failure = await gateway.logs.waitFor((line) => line.msg === "request failed" && line.requestId === id);
-  assert.match(String((failure.err as { message?: string }).message), /is not valid JSON/);
+  assert.match(String((failure.err as { message?: string }).message), /does not start with \{"id":/);
+});
+
+test("record of another request answers 500", async () => {
+  const id = newRequestId();
+  const other = newRequestId();
+  await put(aws.layout.resultKey(API, id), encodeResultRecord({ id: other, status: "completed", result: 1, timestamp: TIMESTAMP }));
+
+  const response = await getStatus(id);
+
+  assert.equal(response.status, 500);
+  assert.equal((jsonOf(response) as { error: string }).error, "invalid_stored_result");
+  const failure = await gateway.logs.waitFor((line) => line.msg === "request failed" && line.requestId === id);
+  assert.match(String((failure.err as { message?: string }).message), new RegExp(`so it is not a record of request ${id}$`));
 });
 
 test("status of an unknown API answers 404 naming it", async () => {
@@ -149,7 +202,7 @@ test("status of an unknown API answers 404 naming it", async () => {
 
 test("status lines are logged under the polled request id", async () => {
   const id = newRequestId();
-  await putResult(id, { status: "completed", timestamp: TIMESTAMP, result: 1 });
+  await putResult(id, { id, status: "completed", result: 1, timestamp: TIMESTAMP });
 
   await getStatus(id);
 

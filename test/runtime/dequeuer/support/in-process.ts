@@ -1,10 +1,10 @@
 import { Writable } from "node:stream";
-import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import pino from "pino";
 import { parseConfig } from "../../../../runtime/dequeuer/config.js";
 import { startDequeuer, type Dequeuer } from "../../../../runtime/dequeuer/dequeuer.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../../../runtime/local/embedded-endpoint.js";
+import { createS3Client } from "../../../../runtime/shared/aws-clients.js";
 import type { ApiRegistration } from "../../../../runtime/shared/storage-layout.js";
 import { dequeuerTestEnv, type Harness } from "./harness.js";
 
@@ -46,7 +46,10 @@ export async function startInProcessDequeuer(harness: Harness, api: ApiRegistrat
   const logger = pino({ level: "debug" }, sink).child({ api: api.name });
 
   const awsCalls = new Map<string, number>();
-  const s3 = new S3Client({ region: LOCAL_REGION, endpoint: harness.endpoint.s3Endpoint, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+  // The factory of main.ts, so that uploads are sent as in production: a streamed result
+  // would otherwise go out in aws-chunked encoding, which the embedded endpoint stores verbatim.
+  const s3Endpoint = harness.endpoint.s3Endpoint;
+  const s3 = createS3Client({ AWS_ENDPOINT_URL_S3: s3Endpoint }, { region: LOCAL_REGION, endpoint: s3Endpoint, credentials: LOCAL_CREDENTIALS });
   const sqs = new SQSClient({ region: LOCAL_REGION, endpoint: harness.endpoint.sqsEndpoint, credentials: LOCAL_CREDENTIALS, useQueueUrlAsEndpoint: false });
   const count = commandCounter(awsCalls);
   const counting = { step: "initialize", name: "countCommands" } as const;
