@@ -19,19 +19,21 @@ export const DEQUEUER_NAME = "dequeuer";
  * users of Cortex budget for the sidecar, and all the scheduler reserves.
  *
  * The memory limit covers one response at the dequeuer's 100 MiB cap, which it
- * buffers, decodes and parses whole. Measured with the bundle on Node 20 (the
- * image runs Node 22): about 76 MiB RSS at idle and a peak of 690 to 800 MiB
- * for a 100 MiB JSON response. Node also sizes V8's heap from this limit, and
- * a 256 MiB heap was too small to parse such a response.
+ * keeps in memory once, as the chunks that arrived, and checks without parsing.
+ * The bundle was measured as the image runs it, but on Node 20 where the image
+ * runs Node 22. Its peak RSS (VmHWM) was about 76 MiB at idle and 212 MiB after
+ * three responses of 99.9 MiB in a row, for one long string and for many small
+ * objects alike. The limit leaves about 50% above that peak.
  * There is no CPU limit, because CFS throttling would delay the long poll and
  * the visibility extensions whenever the sidecar is busy.
  */
-// NOTE: several large responses in flight at once (CORTEX_MAX_CONCURRENCY > 1)
-// can exceed the limit. The kernel then kills the sidecar, and its requests in
-// flight run again after their visibility timeout.
+// NOTE: each further large response in flight at once (CORTEX_MAX_CONCURRENCY > 1)
+// adds at least its own size, so two responses near the cap can exceed the limit.
+// The kernel then kills the sidecar, and its requests in flight run again after
+// their visibility timeout.
 export const DEQUEUER_RESOURCES = {
   requests: { cpu: "100m", memory: "100Mi" },
-  limits: { memory: "1Gi" },
+  limits: { memory: "320Mi" },
 } as const;
 /** The runtime image's default command runs the gateway, so the sidecar names its bundle. */
 export const DEQUEUER_COMMAND = ["node", "--enable-source-maps", "/app/dist/dequeuer.mjs"];

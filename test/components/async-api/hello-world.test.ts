@@ -174,7 +174,7 @@ test("dequeuer requests 100m and 100Mi", () => {
 });
 
 test("dequeuer limits memory but not CPU", () => {
-  assert.deepEqual(container("dequeuer").resources.limits, { memory: "1Gi" });
+  assert.deepEqual(container("dequeuer").resources.limits, { memory: "320Mi" });
 });
 
 test("dequeuer runs its own entry point", () => {
