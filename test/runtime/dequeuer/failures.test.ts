@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, test } from "node:test";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { newRequestId } from "../../../runtime/shared/request-id.js";
 import { encodeResultRecord, type ApiRegistration } from "../../../runtime/shared/storage-layout.js";
 import { BUCKET, createApi, listRequestKeys, readResult, sendRequestMessage, submitRequest, waitForResult } from "./support/harness.js";
+import { startCuttingProxy } from "../gateway/support/cutting-proxy.js";
 import type { InProcessDequeuer } from "./support/in-process.js";
 import { freePort } from "./support/processes.js";
 import { requestsLogged, useSuite, waitForLog } from "./support/suite.js";
@@ -228,5 +229,60 @@ describe("dead-lettered requests", { concurrency: true }, () => {
     assert.equal(line.requestId, id);
     assert.deepEqual(await readResult(suite.harness, api, id), JSON.parse(finished));
     assert.deepEqual(await listRequestKeys(suite.harness, api, id), ["result.json"]);
+  });
+});
+
+describe("storage failures", { concurrency: true }, () => {
+  /** Starts a dequeuer whose S3 calls pass a proxy that replies 503 to each PUT of result.json that `slowDown` picks. */
+  async function dequeuerWithFlakyStorage(api: ApiRegistration, port: number, slowDown: (id: string) => boolean): Promise<InProcessDequeuer> {
+    const proxy = await startCuttingProxy({
+      target: suite.harness.endpoint.s3Endpoint,
+      slowDownPut: (path) => {
+        const id = /\/([^/]+)\/result\.json(?:\?|$)/.exec(path)?.[1];
+        return id !== undefined && slowDown(id);
+      },
+    });
+    suite.onCleanup(() => proxy.close());
+    return suite.dequeuer(api, { CORTEX_USER_PORT: String(port) }, { s3Endpoint: proxy.url });
+  }
+
+  test("result upload is retried after a 503", async () => {
+    const server = await userServer("reply");
+    const api = await createApi(suite.harness);
+    const refused = new Set<string>();
+    const dequeuer = await dequeuerWithFlakyStorage(api, server.port, (id) => {
+      if (refused.has(id)) return false;
+      refused.add(id);
+      return true;
+    });
+
+    const text = `{"values": [${"1234567890123456789, ".repeat(100_000)}0]}`;
+    const id = await submitRequest(suite.harness, api, { body: JSON.stringify({ body: text }), contentType: "application/json" });
+    const record = await waitForResult(suite.harness, api, id);
+
+    assert.equal(record.status, "completed");
+    const stored = await suite.harness.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: suite.harness.layout.resultKey(api.name, id) }));
+    assert.equal(await stored.Body!.transformToString(), `{"id":"${id}","status":"completed","result":${text},"timestamp":"${record.timestamp}"}`);
+    const retry = await waitForLog(dequeuer, "storing the result failed, trying again");
+    assert.equal(retry.requestId, id);
+    assert.equal(retry.attempt, 1);
+  });
+
+  test("result upload gives up after three tries", async () => {
+    const log = requestLogPath();
+    const server = await userServer("echo", { REQUEST_LOG: log });
+    const api = await createApi(suite.harness);
+    let storageDown = true;
+    const dequeuer = await dequeuerWithFlakyStorage(api, server.port, () => storageDown);
+
+    const id = await submitRequest(suite.harness, api, { body: "{}", contentType: "application/json" });
+    const failure = await waitForLog(dequeuer, "handling the request failed, SQS delivers it again after the visibility timeout");
+    assert.equal(failure.requestId, id);
+    assert.equal(dequeuer.logs.filter((line) => line.msg === "storing the result failed, trying again").length, 2);
+
+    storageDown = false;
+    const record = await waitForResult(suite.harness, api, id);
+    assert.equal(record.status, "completed");
+    assert.deepEqual(await requestsLogged(log), [id, id]);
   });
 });

@@ -20,6 +20,8 @@ export interface InProcessOptions {
   /** Environment on top of `dequeuerTestEnv`, which sets no dead-letter queue. */
   env?: Record<string, string>;
   maxResponseBytes?: number;
+  /** S3 endpoint of the dequeuer, such as a proxy in front of the harness's. @default the harness's endpoint */
+  s3Endpoint?: string;
 }
 
 function commandCounter(calls: Map<string, number>): (commandName: string | undefined) => void {
@@ -48,7 +50,7 @@ export async function startInProcessDequeuer(harness: Harness, api: ApiRegistrat
   const awsCalls = new Map<string, number>();
   // The factory of main.ts, so that uploads are sent as in production: a streamed result
   // would otherwise go out in aws-chunked encoding, which the embedded endpoint stores verbatim.
-  const s3Endpoint = harness.endpoint.s3Endpoint;
+  const s3Endpoint = options.s3Endpoint ?? harness.endpoint.s3Endpoint;
   const s3 = createS3Client({ AWS_ENDPOINT_URL_S3: s3Endpoint }, { region: LOCAL_REGION, endpoint: s3Endpoint, credentials: LOCAL_CREDENTIALS });
   const sqs = new SQSClient({ region: LOCAL_REGION, endpoint: harness.endpoint.sqsEndpoint, credentials: LOCAL_CREDENTIALS, useQueueUrlAsEndpoint: false });
   const count = commandCounter(awsCalls);
