@@ -21,11 +21,20 @@ export interface Suite {
 /** Starts an embedded endpoint before the file's tests and closes everything they opened after them. */
 export function useSuite(): Suite {
   let harness: Harness | undefined;
+  let starting: Promise<Harness> | undefined;
   const cleanups: Array<() => Promise<void>> = [];
   let logCount = 0;
 
+  // Node 20 may run a file's top-level before-hooks concurrently, so every
+  // entry point that needs the endpoint waits for this one start.
+  const start = (): Promise<Harness> =>
+    (starting ??= startHarness().then((started) => {
+      harness = started;
+      return started;
+    }));
+
   before(async () => {
-    harness = await startHarness();
+    await start();
   });
 
   after(async () => {
@@ -42,11 +51,13 @@ export function useSuite(): Suite {
       cleanups.push(step);
     },
     userServer: async (name, env = {}) => {
+      await start();
       const server = await startUserServer(name, env);
       cleanups.push(() => server.stop());
       return server;
     },
     dequeuer: async (api, env, options = {}) => {
+      await start();
       const dequeuer = await startInProcessDequeuer(suite.harness, api, { ...options, env });
       cleanups.push(() => dequeuer.stop());
       return dequeuer;
