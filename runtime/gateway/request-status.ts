@@ -63,8 +63,6 @@ async function readResult(source: StatusSource, api: string, id: string): Promis
 
   // The record goes to the client unparsed, so only its start is checked: a
   // record of another request or in another format must not be served as this one.
-  // NOTE: records stored by dequeuers older than this format, which began with
-  // "status", fail the check and get a 500 reply until the bucket expires them.
   const expected = Buffer.from(resultRecordStart(id));
   let start: Buffer;
   try {
