@@ -1,4 +1,8 @@
 import { parseArgs } from "node:util";
+import { MAX_RESPONSE_BYTES } from "../runtime/dequeuer/container-response.js";
+
+/** The dequeuer's response cap in MiB: a larger response fails the request. */
+const MAX_RESPONSE_MIB = Math.floor(MAX_RESPONSE_BYTES / (1024 * 1024));
 
 /** Settings of one benchmark run; each field has a command-line option. */
 export interface BenchOptions {
@@ -18,6 +22,8 @@ export interface BenchOptions {
   workMs: number;
   /** Size of the upload for the gateway's memory, in MiB. */
   uploadMib: number;
+  /** Size of the JSON response for the dequeuer's memory, in MiB. */
+  responseMib: number;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -29,12 +35,14 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   maxConcurrency: 4,
   workMs: 100,
   uploadMib: 512,
+  responseMib: MAX_RESPONSE_MIB,
 };
 
 export const USAGE = `Usage: npm run bench -- [options]
 
 Runs the embedded endpoint, the gateway, a dequeuer and a user server on
-127.0.0.1 and prints latency, AWS calls per request and the gateway's memory.
+127.0.0.1 and prints latency, AWS calls per request and the memory of the
+gateway and of the dequeuer.
 
 Options:
   --submits <n>          small JSON submits for submit latency and throughput (default ${DEFAULT_OPTIONS.submits})
@@ -45,6 +53,8 @@ Options:
   --max-concurrency <n>  the dequeuer's CORTEX_MAX_CONCURRENCY, 1 to 100 (default ${DEFAULT_OPTIONS.maxConcurrency})
   --work-ms <n>          time the user server takes per request of that stream, in ms (default ${DEFAULT_OPTIONS.workMs})
   --upload-mib <n>       size of the upload for the gateway's memory, in MiB; 0 skips it (default ${DEFAULT_OPTIONS.uploadMib})
+  --response-mib <n>     size of the JSON response for the dequeuer's memory, in MiB, up to the
+                         dequeuer's cap of ${MAX_RESPONSE_MIB}; 0 skips it (default ${DEFAULT_OPTIONS.responseMib})
   --help                 print this help`;
 
 /** An invalid command line; the message names the option. */
@@ -61,6 +71,7 @@ const LIMITS: Record<keyof BenchOptions, { option: string; min: number; max: num
   maxConcurrency: { option: "--max-concurrency", min: 1, max: 100 },
   workMs: { option: "--work-ms", min: 0, max: 60_000 },
   uploadMib: { option: "--upload-mib", min: 0, max: 1024 },
+  responseMib: { option: "--response-mib", min: 0, max: MAX_RESPONSE_MIB },
 };
 
 /** Parses the command line; returns "help" for --help and throws an OptionError for an invalid value. */

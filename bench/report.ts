@@ -1,11 +1,14 @@
 import { cpus, loadavg, release, totalmem, type } from "node:os";
 import type { AwsCall } from "../test/e2e/support/call-log-proxy.js";
 import { totalCalls, type OperationCounts } from "./call-counts.js";
+import { DEQUEUER_MEMORY_LIMIT, DEQUEUER_MEMORY_LIMIT_BYTES } from "./dequeuer-memory-limit.js";
 import type { BenchOptions } from "./options.js";
 import type { IdleResult } from "./phases/idle-requests.js";
+import type { ResponseMemoryResult } from "./phases/response-memory.js";
 import type { LoadResult } from "./phases/steady-load.js";
 import type { SubmitResult } from "./phases/submit-throughput.js";
 import type { MemoryResult } from "./phases/upload-memory.js";
+import type { PeakMemory } from "./process-memory.js";
 import { formatMib, formatMs, percentile } from "./stats.js";
 
 // The printed report: one line per figure, and for the figures with a target,
@@ -39,6 +42,7 @@ export function describeParameters(options: BenchOptions): string {
     `${options.idleRequests} requests one at a time`,
     `${options.loadRate} requests/s for ${options.loadSeconds} s at max concurrency ${options.maxConcurrency} with ${options.workMs} ms of work each`,
     options.uploadMib === 0 ? "no upload" : `a ${options.uploadMib} MiB upload`,
+    options.responseMib === 0 ? "no large response" : `a ${options.responseMib} MiB JSON response`,
   ];
   return line("Parameters", parts.join("; "));
 }
@@ -96,16 +100,30 @@ export function reportCalls(idle: IdleResult, allCalls: readonly AwsCall[], dequ
   ];
 }
 
+/** Formats baseline, peak and growth, such as "baseline 86.1 MiB, peak 134.6 MiB (VmHWM), growth 48.4 MiB". */
+function memoryFigures(memory: PeakMemory): string {
+  const how = memory.peakReset ? "VmHWM" : `VmRSS sampled every 20 ms, VmHWM could not be reset`;
+  return `baseline ${formatMib(memory.baselineBytes)}, peak ${formatMib(memory.peakBytes)} (${how}), growth ${formatMib(memory.peakBytes - memory.baselineBytes)}`;
+}
+
 export function reportMemory(result: MemoryResult): string[] {
   const growth = result.peakBytes - result.baselineBytes;
   const rate = result.uploadBytes / 1024 / 1024 / result.seconds;
-  const how = result.peakReset ? "VmHWM" : `VmRSS sampled every 20 ms, VmHWM could not be reset`;
   return [
-    line(
-      "Gateway memory",
-      `baseline ${formatMib(result.baselineBytes)}, peak ${formatMib(result.peakBytes)} (${how}), growth ${formatMib(growth)}`,
-      { text: `growth under ${formatMib(TARGETS.memoryGrowthBytes)}`, met: growth < TARGETS.memoryGrowthBytes },
-    ),
+    line("Gateway memory", memoryFigures(result), {
+      text: `growth under ${formatMib(TARGETS.memoryGrowthBytes)}`,
+      met: growth < TARGETS.memoryGrowthBytes,
+    }),
     line("  upload", `${formatMib(result.uploadBytes)} in ${result.seconds.toFixed(1)} s, ${rate.toFixed(0)} MiB/s`),
+  ];
+}
+
+export function reportResponseMemory(result: ResponseMemoryResult): string[] {
+  const spare = DEQUEUER_MEMORY_LIMIT_BYTES - result.peakBytes;
+  const fits = spare > 0 ? `fits, ${formatMib(spare)} to spare` : `DOES NOT FIT, ${formatMib(-spare)} over`;
+  return [
+    line("Dequeuer memory", memoryFigures(result)),
+    line("  memory limit", `${DEQUEUER_MEMORY_LIMIT} (${formatMib(DEQUEUER_MEMORY_LIMIT_BYTES)}), set by the AsyncApi component: peak ${fits}`),
+    line("  response", `${formatMib(result.responseBytes)} JSON array of small objects, stored ${result.seconds.toFixed(1)} s after the submit`),
   ];
 }

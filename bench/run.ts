@@ -7,17 +7,19 @@ import { nextCallIndex, waitForMessagesDeleted } from "./call-counts.js";
 import { submitJson } from "./gateway-requests.js";
 import { OptionError, USAGE, parseOptions, type BenchOptions } from "./options.js";
 import { runIdleRequests } from "./phases/idle-requests.js";
+import { runResponseMemory } from "./phases/response-memory.js";
 import { runSteadyLoad } from "./phases/steady-load.js";
 import { runSubmitThroughput } from "./phases/submit-throughput.js";
 import { runUploadMemory } from "./phases/upload-memory.js";
-import { describeMachine, describeParameters, reportCalls, reportMemory, reportPickups, reportSubmits } from "./report.js";
+import { describeMachine, describeParameters, reportCalls, reportMemory, reportPickups, reportResponseMemory, reportSubmits } from "./report.js";
 import { unixNow } from "./stats.js";
 
 // `npm run bench` runs the end-to-end suite's stack, measures it and prints the
 // figures. The stack is the embedded endpoint in its own process behind a logging
-// proxy, the gateway and one dequeuer bundled as in the runtime image, and
-// bench/user-server.js; the dequeuer keeps its default settings. The benchmark
-// exits 0 whether or not the targets are met: the figures are information, not a test.
+// proxy, the gateway and the dequeuers bundled as in the runtime image, and
+// bench/user-server.js. The dequeuers keep their default settings, apart from the
+// first one's CORTEX_MAX_CONCURRENCY. The benchmark exits 0 whether or not the
+// targets are met: the figures are information, not a test.
 
 // The AWS SDK notice that releases after January 2027 need Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -29,11 +31,13 @@ function progress(message: string): void {
 }
 
 async function runBenchmark(stack: Stack, options: BenchOptions): Promise<string[]> {
-  // Only the first API has a dequeuer. The messages of the submit and upload APIs
-  // stay in their queues, so only the gateway and the endpoint work on them.
+  // Only the first API has a dequeuer until the last phase. The messages of the
+  // submit and upload APIs stay in their queues, so only the gateway and the
+  // endpoint work on them.
   const api = await stack.createApi({ name: "bench" });
   const submitApi = await stack.createApi({ name: "bench-submit" });
   const uploadApi = await stack.createApi({ name: "bench-upload" });
+  const responseApi = await stack.createApi({ name: "bench-response" });
 
   const server = await stack.startUserServer("bench/user-server.js");
   const dequeuerStartedAt = unixNow();
@@ -62,6 +66,13 @@ async function runBenchmark(stack: Stack, options: BenchOptions): Promise<string
 
   const { calls } = await stack.awsCalls();
   const dequeuerSeconds = (unixNow() - dequeuerStartedAt) / 1000;
+
+  // The response API's dequeuer starts after the call log was read, so its calls
+  // stay out of the counts above.
+  if (options.responseMib > 0) {
+    progress(`handling a ${options.responseMib} MiB JSON response in a dequeuer of its own`);
+    report.push(...reportResponseMemory(await runResponseMemory(stack, responseApi, server.port, options.responseMib)));
+  }
   return [...reportSubmits(submits), ...reportPickups(idle, load), ...reportCalls(idle, calls, dequeuerSeconds), ...report];
 }
 
@@ -94,7 +105,7 @@ async function main(): Promise<number> {
   process.once("SIGINT", () => void cleanUp().finally(() => process.exit(130)));
 
   try {
-    // The gateway and the dequeuer run from the same bundles as in the runtime image.
+    // The gateway and the dequeuers run from the same bundles as in the runtime image.
     progress("bundling the gateway and the dequeuer");
     const runtimeBundleDir = join(dataDir, "dist");
     await bundleRuntime(runtimeBundleDir);
