@@ -1,4 +1,4 @@
-import { STATUS_CODES } from "node:http";
+import { STATUS_CODES, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { ConnectionError, FastifyInstance } from "fastify";
 import { GatewayError } from "./errors.js";
@@ -24,7 +24,23 @@ export function replyToClientError(this: FastifyInstance, error: ConnectionError
     `content-length: ${Buffer.byteLength(body)}`,
     "connection: close",
   ];
-  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
+  const rejection = `${head.join("\r\n")}\r\n\r\n${body}`;
+
+  // A client may pipeline a valid request before the malformed one. Its response
+  // must go out first: a queued submit whose id never reaches the client would
+  // run unseen, and a retry would run it twice.
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (inFlight && !inFlight.writableFinished) {
+    socket.pause();
+    inFlight.once("finish", () => {
+      if (!socket.destroyed) socket.end(rejection);
+    });
+    inFlight.once("close", () => {
+      if (!socket.destroyed && !socket.writableEnded) socket.end(rejection);
+    });
+    return;
+  }
+  socket.end(rejection);
 }
 
 function gatewayErrorFor(error: ConnectionError): GatewayError {

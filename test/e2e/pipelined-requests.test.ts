@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { test } from "node:test";
 import type { ApiRegistration } from "../../runtime/shared/storage-layout.js";
-import { useStack } from "../e2e/support/suite.js";
+import { useStack } from "./support/suite.js";
 
 // A client that pipelines a valid submit and then a malformed request must still
 // get the submit's reply. The submit is queued either way, so a client that receives
@@ -31,8 +31,7 @@ function exchange(url: string, bytes: string): Promise<string> {
   });
 }
 
-test("pipelined submit reply precedes the 400", async (t) => {
-  t.plan(3);
+test("pipelined submit reply precedes the 400", async () => {
   const submit = `POST /${api.name} HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`;
   const malformed = "NOT A REQUEST\r\n\r\n";
 
