@@ -26,11 +26,12 @@ export function replyToClientError(this: FastifyInstance, error: ConnectionError
   ];
   const rejection = `${head.join("\r\n")}\r\n\r\n${body}`;
 
-  // A client may pipeline a valid request before the malformed one. Its response
-  // must go out first: a queued submit whose id never reaches the client would
-  // run unseen, and a retry would run it twice.
+  // A client may pipeline a whole valid request before the malformed one. Its
+  // response must go out first: a queued submit whose id never reaches the client
+  // would run unseen, and a retry would run it twice. A request whose body is
+  // incomplete is cut off with the connection, as the client went away mid-body.
   const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (inFlight && !inFlight.writableFinished) {
+  if (inFlight && !inFlight.writableFinished && inFlight.req?.complete) {
     socket.pause();
     inFlight.once("finish", () => {
       if (!socket.destroyed) socket.end(rejection);
