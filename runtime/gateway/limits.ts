@@ -1,9 +1,11 @@
 /**
- * Maximum size of the request line and headers in bytes. Node's default is 16 KiB.
- * 64 KiB leaves room for large tokens and cookies, and the forwarded headers stay far
- * below the 256 KiB SQS message limit even when JSON and UTF-8 encoding double them.
+ * Maximum size of the request line and headers in bytes: Node's own default. The
+ * dequeuer replays the client's headers to the user's server, and a server with
+ * Node's default rejects more with a 431 long after the client got its id, so the
+ * gateway rejects such a request at once instead. The headers also stay far below
+ * the 256 KiB SQS message limit.
  */
-export const MAX_HEADER_BYTES = 64 * 1024;
+export const MAX_HEADER_BYTES = 16 * 1024;
 
 /**
  * Longest path parameter the router matches, in characters. It is well above the
