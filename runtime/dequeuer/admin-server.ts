@@ -45,6 +45,9 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       response.writeHead(200, { "content-type": metrics.registry.contentType });
       response.end(text);
     },
+    // NOTE: the admin port listens on the pod's IP without authentication, because
+    // the kubelet calls /drain there; any pod that can reach the IP can drain this
+    // replica (it then exits and restarts) until a NetworkPolicy limits the port.
     "/drain": async (response) => {
       await options.drain("drain requested on the admin port");
       sendJson(response, 200, { status: "drained" });
