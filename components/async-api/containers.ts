@@ -97,6 +97,7 @@ function environment(container: ContainerSpec, spec: ApiSpec, host: AsyncApiHost
     CORTEX_VERSION: host.version,
     CORTEX_CLI_CONFIG_DIR: CLIENT_CONFIG_DIR,
   };
+  // Validation rejects user values for the platform's names, so the order here does not matter.
   const merged = { ...ours, ...container.env };
   return Object.entries(merged).map(([name, value]) => ({ name, value }));
 }

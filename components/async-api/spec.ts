@@ -166,3 +166,6 @@ export function probesTargetPort(container: ContainerSpec, port: number): boolea
   const probes = [container.readinessProbe, container.livenessProbe];
   return probes.some((probe) => probe?.httpGet?.port === port || probe?.tcpSocket?.port === port);
 }
+
+/** Environment variables the platform sets in every user container; a container's `env` may not set them. */
+export const PLATFORM_ENV_NAMES: readonly string[] = ["CORTEX_PORT", "CORTEX_VERSION", "CORTEX_CLI_CONFIG_DIR"];

@@ -4,7 +4,7 @@ import { fifoQueueNamePrefixProblem } from "../naming.js";
 import { RESERVED_API_NAMES, RESULT_RETENTION_DAYS, isApiName } from "../../runtime/shared/storage-layout.js";
 import type { ProbeArgs } from "./args.js";
 import { deadLetterQueueNamePrefix } from "./queue-names.js";
-import { probesTargetPort, type ApiSpec, type ContainerSpec, type Fail } from "./spec.js";
+import { PLATFORM_ENV_NAMES, probesTargetPort, type ApiSpec, type ContainerSpec, type Fail } from "./spec.js";
 import { isPositiveQuantity } from "./units.js";
 
 // Checks of an AsyncApi's resolved arguments, run before any child exists.
@@ -77,6 +77,17 @@ function checkContainerNames(containers: readonly ContainerSpec[], fail: Fail): 
       fail(`\`pod.containers\` has more than one container named \`${container.name}\``, "Give each container a unique name");
     }
     seen.add(container.name);
+  }
+}
+
+// The dequeuer calls the port in CORTEX_PORT's place, so a container that
+// overrode it would listen where no request ever arrives.
+function checkContainerEnvironment(containers: readonly ContainerSpec[], fail: Fail): void {
+  for (const container of containers) {
+    const names = Object.keys(container.env ?? {}).filter((name) => PLATFORM_ENV_NAMES.includes(name));
+    if (names.length > 0) {
+      fail(`\`${container.path}.env\` sets ${formatList(names)}, which the platform sets`, "Remove them; set `pod.port` to change CORTEX_PORT");
+    }
   }
 }
 
@@ -310,6 +321,7 @@ export function validateSpec(spec: ApiSpec, host: AsyncApiHost, fail: Fail): voi
   checkEndpoint(spec, fail);
   checkPod(spec, fail);
   checkContainerNames(spec.containers, fail);
+  checkContainerEnvironment(spec.containers, fail);
 
   for (const container of spec.containers) {
     checkProbe(container.readinessProbe, `${container.path}.readinessProbe`, fail);

@@ -37,6 +37,14 @@ test("rejects an API name that is no DNS label", () => {
   );
 });
 
+test("rejects env that overrides platform variables", () => {
+  assertRejected(
+    "env-override",
+    withContainers({ ...api, env: { CORTEX_PORT: "1", MODEL: "small", CORTEX_CLI_CONFIG_DIR: "/tmp" } }),
+    "`pod.containers[0].env` sets `CORTEX_PORT`, `CORTEX_CLI_CONFIG_DIR`, which the platform sets. Remove them; set `pod.port` to change CORTEX_PORT.",
+  );
+});
+
 test("rejects the reserved name healthz", () => {
   assertRejected("healthz", args(), `API name "healthz" is reserved for the gateway's own routes. Choose another name.`);
 });
