@@ -11,7 +11,7 @@ export const ACCELERATOR_TAINTS = {
   inf: { key: "aws.amazon.com/neuron", value: "true", effect: "NoSchedule" },
 } as const;
 
-/** A node group as an AsyncApi sees it: enough to check `nodeGroups` and to schedule pods. */
+/** Summary of a node group: enough for an AsyncApi to check `nodeGroups` and to schedule pods. */
 export interface NodeGroupInfo {
   readonly name: string;
   /** Accelerator of the group's instances; such nodes are tainted so only pods that request it land there. */
@@ -19,8 +19,8 @@ export interface NodeGroupInfo {
 }
 
 /**
- * What an AsyncApi needs from the cluster it runs on. `Cluster` implements it;
- * a platform that manages its own cluster can pass any object of this shape.
+ * Facts an AsyncApi needs from the cluster it runs on. `Cluster` implements this
+ * interface, and a platform that manages its own cluster can pass any object of this shape.
  */
 export interface AsyncApiHost {
   /** Provider for the cluster's Kubernetes API. */

@@ -7,8 +7,8 @@ import { apiMetadata, createKubernetesChild, type BuildContext } from "./childre
 
 // The VirtualService binds to the ingress Gateway only. APIs chain by calling
 // the ingress gateway's Service (`ingressgateway-apis.istio-system`), whose pods
-// apply these routes, so no `mesh` binding is needed; istiod also rejects the
-// host `*` on a VirtualService bound to `mesh`.
+// apply these routes, so no `mesh` binding is needed. istiod would also reject
+// the host `*` on a VirtualService bound to `mesh`.
 
 export function virtualServiceSpec(context: BuildContext) {
   const { spec, host } = context;

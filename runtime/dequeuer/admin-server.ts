@@ -46,8 +46,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       response.end(text);
     },
     // NOTE: the admin port listens on the pod's IP without authentication, because
-    // the kubelet calls /drain there; any pod that can reach the IP can drain this
-    // replica (it then exits and restarts) until a NetworkPolicy limits the port.
+    // the kubelet calls /drain there. Until a NetworkPolicy limits the port, any pod
+    // that reaches the IP can drain this replica, which then exits and restarts.
     "/drain": async (response) => {
       await options.drain("drain requested on the admin port");
       sendJson(response, 200, { status: "drained" });

@@ -72,7 +72,7 @@ export interface JsonText {
 /**
  * Collects a JSON response body chunk by chunk and checks its syntax as it
  * arrives, so an invalid body fails at its first bad byte. A UTF-8 body is kept
- * as the chunks that arrived. A body in another charset that TextDecoder knows
+ * as the chunks that arrived. A body in another charset that TextDecoder supports
  * is converted to UTF-8 chunk by chunk, and the result stores the conversion.
  * Either way the body is in memory once.
  */

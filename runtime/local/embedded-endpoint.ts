@@ -6,8 +6,8 @@ import { makePutObjectAtomic } from "./s3rver-atomic-put.js";
 
 // The local stand-in for AWS: fauxqs serves the SQS API and s3rver the S3 API,
 // both bound to 127.0.0.1 only. s3rver keeps objects on disk, so a large
-// payload does not cost its size in memory; fauxqs keeps S3 objects in memory,
-// which is why it serves only SQS here.
+// payload does not cost its size in memory. fauxqs keeps S3 objects in memory,
+// so it serves only SQS here.
 
 /** Credentials the local services use; s3rver only accepts these. */
 export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;

@@ -1,5 +1,5 @@
-// Which client headers travel with a payload from the gateway to the user's
-// container. The gateway filters before it queues a message and the dequeuer
+// Policy for the client headers that travel with a payload from the gateway to
+// the user's container. The gateway filters before it queues a message and the dequeuer
 // filters again before it forwards, so a message written by another producer
 // cannot smuggle these headers in either.
 

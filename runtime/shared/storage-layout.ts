@@ -1,4 +1,4 @@
-// The one place that knows how an API's requests are laid out in the bucket and
+// The single definition of how an API's requests are laid out in the bucket and
 // how a request's status follows from the objects present. The gateway writes
 // payloads and reads statuses, the dequeuer writes statuses and results, and the
 // Pulumi components scope IAM policies and lifecycle rules to these prefixes.
@@ -28,7 +28,7 @@ export type ResultRecord =
   | { id: string; status: "completed"; result: unknown; timestamp: string }
   | { id: string; status: "failed"; reason: string; timestamp: string };
 
-/** What the objects under a request's prefix say about its status. */
+/** Status of a request as derived from the objects under its prefix. */
 export type ListedState =
   | { kind: "terminal" } // result.json exists: read it
   | { kind: "in_progress" }

@@ -161,7 +161,7 @@ test("Cluster satisfies AsyncApiHost", async () => {
   assert.equal(await valueOf(pulumi.output(host.kedaOperatorRoleName)), "prod-keda-operator-role");
 });
 
-/** A resource's record without the provider reference, which carries its parent's URN. */
+/** Serializes a resource's record without the provider reference, which carries its parent's URN. */
 function comparable(resource: RecordedResource): string {
   return JSON.stringify({ type: resource.type, name: resource.name, inputs: resource.inputs, readId: resource.readId });
 }

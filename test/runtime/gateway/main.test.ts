@@ -102,8 +102,8 @@ test("SIGTERM lets an in-flight submit finish and exits 0", async () => {
 
   gateway.child.kill("SIGTERM");
   await gateway.waitForLine((line) => String(line.msg).startsWith("stopping"));
-  // The log line precedes the listener's close, so a new connection is either
-  // refused, reset, or answered 503 by fastify while it closes; never served.
+  // The log line precedes the listener's close, so a new connection is refused,
+  // reset, or rejected with 503 by fastify while it closes. It is never served.
   const lateProbe = await sendHttp(`${baseUrl}/healthz`).then(
     (reply) => reply.status,
     (error: NodeJS.ErrnoException) => error.code,

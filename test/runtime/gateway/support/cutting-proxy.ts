@@ -1,10 +1,10 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
-// An HTTP proxy on 127.0.0.1 in front of the embedded S3 endpoint that breaks
+// An HTTP proxy on 127.0.0.1 in front of the embedded S3 endpoint. It breaks
 // the connection partway through the body of matching GETs, as a storage node
-// that fails mid-transfer would, and can reply to matching PUTs with S3's 503
-// SlowDown. Every other call passes through unchanged. The Host header passes
+// that fails mid-transfer would. It can also reply to matching PUTs with S3's
+// 503 SlowDown. Every other call passes through unchanged. The Host header passes
 // through too, so the endpoint's signature check still holds.
 
 export interface CuttingProxy {
